@@ -1,0 +1,3 @@
+export * from "./arkit.js";
+export * from "./binary.js";
+export * from "./messages.js";

@@ -1,0 +1,140 @@
+import { z } from "zod";
+
+export const VISIT_PHASES = ["attract", "consent", "capture", "clone", "conversation", "farewell", "purge"] as const;
+export const VisitPhase = z.enum(VISIT_PHASES);
+export type VisitPhase = z.infer<typeof VisitPhase>;
+
+export const Language = z.enum(["en", "nl"]);
+export type Language = z.infer<typeof Language>;
+
+const turnId = z.number().int().nonnegative();
+
+/** What was deleted when a visit was purged: never any biometric content, only what, when, how big, which hash. */
+export const DeletionItem = z.object({
+  kind: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+});
+export const DeletionRecord = z.object({
+  visitId: z.string(),
+  reason: z.string(),
+  startedAt: z.string(),
+  purgedAt: z.string(),
+  items: z.array(DeletionItem),
+  tempFilesDeleted: z.number().int().nonnegative(),
+  providersNotified: z.array(z.string()),
+  verified: z.boolean(),
+});
+export type DeletionRecord = z.infer<typeof DeletionRecord>;
+
+export const SampleProblem = z.enum(["too-short", "too-long", "too-quiet", "clipped", "noisy", "no-speech"]);
+export type SampleProblem = z.infer<typeof SampleProblem>;
+
+export const SampleStats = z.object({
+  durationMs: z.number(),
+  speechMs: z.number(),
+  rmsDbfs: z.number(),
+  peakDbfs: z.number(),
+  clippedRatio: z.number(),
+  snrDb: z.number(),
+  medianF0Hz: z.number().nullable(),
+  syllablesPerSecond: z.number().nullable(),
+});
+export type SampleStats = z.infer<typeof SampleStats>;
+
+/** Where the face is in the photo the kiosk sends (normalized 0..1 image coordinates). */
+export const FaceLayout = z.object({
+  mouth: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }),
+  mouthWidth: z.number().min(0.01).max(1),
+  eyes: z.object({ y: z.number().min(0).max(1), left: z.number(), right: z.number() }),
+});
+export type FaceLayout = z.infer<typeof FaceLayout>;
+
+export const TurnTimings = z.object({
+  sttFinal: z.number().optional(),
+  endOfTurn: z.number().optional(),
+  llmFirstToken: z.number().optional(),
+  firstSentence: z.number().optional(),
+  ttsFirstAudio: z.number().optional(),
+  firstLipFrame: z.number().optional(),
+  playbackStart: z.number().optional(),
+  firstLipMotion: z.number().optional(),
+  bargeInStop: z.number().optional(),
+});
+export type TurnTimings = z.infer<typeof TurnTimings>;
+
+// ---------- kiosk → server ----------
+export const ClientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), booth: z.string().max(64).optional() }),
+  z.object({ type: z.literal("consent"), accepted: z.boolean(), language: Language.optional() }),
+  /** The photo and the voice sample travel as binary frames; this says how to read the photo. */
+  z.object({ type: z.literal("photo-meta"), mime: z.enum(["image/jpeg", "image/png"]), face: FaceLayout }),
+  z.object({ type: z.literal("start-conversation") }),
+  z.object({
+    type: z.literal("playback"),
+    turnId,
+    event: z.enum(["started", "ended", "first-lip-motion", "stopped"]),
+    /** how long ago (ms) the event happened in the browser, so transport delay is not counted */
+    agoMs: z.number().min(0).max(10_000),
+    sample: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal("end-visit"), reason: z.enum(["visitor", "walked-away", "operator"]) }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ---------- server → kiosk ----------
+export const ServerMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, language: Language, maxConversationMs: z.number() }),
+  z.object({ type: z.literal("phase"), phase: VisitPhase }),
+  z.object({ type: z.literal("sample-result"), ok: z.boolean(), problems: z.array(SampleProblem), message: z.string(), stats: SampleStats }),
+  z.object({ type: z.literal("photo-result"), ok: z.boolean(), message: z.string() }),
+  z.object({ type: z.literal("clone-ready"), cloneMs: z.number() }),
+  z.object({ type: z.literal("listening") }),
+  z.object({ type: z.literal("transcript"), turnId, text: z.string(), final: z.boolean() }),
+  z.object({ type: z.literal("turn-start"), turnId, sampleRate: z.number().int().positive(), fps: z.number().positive() }),
+  z.object({ type: z.literal("reply-text"), turnId, text: z.string() }),
+  z.object({
+    type: z.literal("frames"),
+    turnId,
+    /** each frame: the output sample it belongs to, and 52 weights in ARKIT_52 order */
+    frames: z.array(z.object({ sample: z.number().int().nonnegative(), w: z.array(z.number()).length(52) })),
+  }),
+  z.object({ type: z.literal("turn-end"), turnId, totalSamples: z.number().int().nonnegative() }),
+  z.object({ type: z.literal("interrupt"), turnId }),
+  z.object({ type: z.literal("timings"), turnId, timings: TurnTimings }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal("purged"), record: DeletionRecord }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+
+/** Parses one JSON text frame; returns a typed error instead of throwing. */
+export function parseClientMessage(text: string): { ok: true; message: ClientMessage } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: "not JSON" };
+  }
+  const r = ClientMessage.safeParse(raw);
+  return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => i.message).join("; ") };
+}
+
+export function parseServerMessage(text: string): ServerMessage | null {
+  try {
+    const r = ServerMessage.safeParse(JSON.parse(text));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------- operator console (server → console, no visitor content) ----------
+export const ConsoleEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, at: z.string() }),
+  z.object({ type: z.literal("turn"), visitId: z.string(), turnId, interrupted: z.boolean(), timings: TurnTimings }),
+  z.object({ type: z.literal("purged"), record: DeletionRecord }),
+  z.object({ type: z.literal("health"), providers: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })) }),
+]);
+export type ConsoleEvent = z.infer<typeof ConsoleEvent>;
