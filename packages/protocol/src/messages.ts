@@ -84,7 +84,15 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 // ---------- server → kiosk ----------
 export const ServerMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, language: Language, maxConversationMs: z.number() }),
+  z.object({
+    type: z.literal("visit"),
+    visitId: z.string(),
+    phase: VisitPhase,
+    language: Language,
+    maxConversationMs: z.number(),
+    /** the sentence the visitor reads for the voice sample, per language */
+    sampleSentences: z.record(Language, z.string()),
+  }),
   z.object({ type: z.literal("phase"), phase: VisitPhase }),
   z.object({ type: z.literal("sample-result"), ok: z.boolean(), problems: z.array(SampleProblem), message: z.string(), stats: SampleStats }),
   z.object({ type: z.literal("photo-result"), ok: z.boolean(), message: z.string() }),

@@ -1,0 +1,100 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { buildWebAssets } from "@mirror/web";
+import { loadConfig } from "../config/config.js";
+import { buildProviders, closeProviders, warmup } from "../config/providers.js";
+import { seededRandom, systemClock } from "../core/clock.js";
+import { replayVisit } from "../demo/replay.js";
+import { writeDemoReport } from "../demo/report.js";
+import { loadVisitor } from "../demo/visitor.js";
+import { startServer } from "../http/server.js";
+import { MetricsObserver } from "../observers/metrics.js";
+import { createDialoguePlan } from "../script/plan.js";
+
+const USAGE = `mirror — real-time digital doubles
+
+  mirror start [--config file] [--port N] [--host H]
+      kiosk at /, operator console at /console (embedded defaults: no keys, no GPU)
+  mirror demo --visitor <dir> --out <dir> [--fast] [--config file]
+      replays a recorded visitor through the whole pipeline, writes report.json, reply-NN.wav, frames-NN.jsonl
+`;
+
+const log = (line: string) => console.log(`[mirror] ${line}`);
+
+async function start(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } } });
+  const overrides: Record<string, unknown> = {};
+  const config = loadConfig({ ...(values.config ? { file: values.config } : {}), overrides });
+  if (values.port) config.server.port = Number(values.port);
+  if (values.host) config.server.host = values.host;
+  const providers = buildProviders(config);
+  const t0 = performance.now();
+  const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
+  const metrics = new MetricsObserver({ log });
+  const server = await startServer({
+    host: config.server.host,
+    port: config.server.port,
+    assets,
+    metrics,
+    log,
+    session: {
+      providers,
+      plan: createDialoguePlan(),
+      clock: systemClock,
+      random: Math.random,
+      observers: [metrics],
+      language: config.language,
+      timeouts: { silenceMs: config.visit.silenceTimeoutMs, idleMs: config.visit.idleTimeoutMs },
+    },
+  });
+  log(`ready in ${Math.round(performance.now() - t0)} ms — kiosk ${server.url}/  console ${server.url}/console`);
+  const stop = async () => {
+    log("stopping: purging open visits");
+    await server.close();
+    await closeProviders(providers);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+async function demo(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { visitor: { type: "string" }, out: { type: "string" }, fast: { type: "boolean", default: false }, config: { type: "string" }, seed: { type: "string" } },
+  });
+  if (!values.visitor || !values.out) throw new Error(`--visitor and --out are required\n\n${USAGE}`);
+  const config = loadConfig(values.config ? { file: values.config } : {});
+  const visitor = loadVisitor(resolve(values.visitor));
+  const providers = buildProviders(config);
+  await warmup(providers);
+  const speed = values.fast ? 3 : 1;
+  log(`replaying ${visitor.turns.length} turns from ${values.visitor} at ${speed}× real time`);
+  const result = await replayVisit(visitor, {
+    providers,
+    plan: createDialoguePlan(),
+    clock: systemClock,
+    random: seededRandom(Number(values.seed ?? 7)),
+    speed,
+    onProgress: log,
+  });
+  const table = writeDemoReport(result, resolve(values.out), {
+    visitor: values.visitor,
+    speed,
+    providers: Object.fromEntries(Object.entries(providers).filter(([k]) => k !== "sinks").map(([k, p]) => [k, (p as { info: { id: string } }).info.id])),
+  });
+  console.log(table);
+  log(`report written to ${resolve(values.out)}/report.json`);
+  if (result.errors.length) log(`errors: ${result.errors.join("; ")}`);
+  await closeProviders(providers);
+  if (!result.deletion?.verified) throw new Error("visit was not purged and verified");
+  if (result.turns.length === 0) throw new Error("no visitor turn was answered");
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (cmd === "start") return start(rest);
+  if (cmd === "demo") return demo(rest);
+  console.log(USAGE);
+  if (cmd && cmd !== "help" && cmd !== "--help") process.exitCode = 2;
+}

@@ -1,0 +1,283 @@
+import {
+  BinaryKind,
+  bytesToInt16,
+  decodeBinary,
+  parseClientMessage,
+  type ClientMessage,
+  type FaceLayout,
+  type Language,
+  type ServerMessage,
+} from "@mirror/protocol";
+import { MIC_SAMPLE_RATE } from "@mirror/protocol";
+import { checkPhoto } from "../capture/photo-check.js";
+import { checkVoiceSample, emptySampleStats, sampleMessage } from "../capture/sample-check.js";
+import type { Clock, Random } from "../core/clock.js";
+import type { Lipsync } from "../core/contracts/lipsync.js";
+import type { Llm } from "../core/contracts/llm.js";
+import type { Sink } from "../core/contracts/sink.js";
+import type { Stt } from "../core/contracts/stt.js";
+import type { Tts } from "../core/contracts/tts.js";
+import type { Vad } from "../core/contracts/vad.js";
+import { Conversation, type ConversationEvent, type DialoguePlan } from "../core/conversation.js";
+import { InputError } from "../core/errors.js";
+import { Visit } from "../core/visit.js";
+import { fanOut, type VisitObserver } from "../observers/observer.js";
+import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.js";
+
+export interface Providers {
+  vad: Vad;
+  stt: Stt;
+  llm: Llm;
+  tts: Tts;
+  lipsync: Lipsync;
+  /** extra sinks per visit (Live Link, Audio2Face, …) beside the kiosk itself */
+  sinks?: () => Sink[];
+}
+
+export interface SessionTimeouts {
+  /** no visitor speech for this long during the conversation: they walked away */
+  silenceMs: number;
+  /** stuck before the conversation (consent, capture) this long: back to attract */
+  idleMs: number;
+}
+
+export interface VisitSessionOptions {
+  providers: Providers;
+  plan: DialoguePlan & { sampleSentence(language: Language): string };
+  channel: BrowserChannel;
+  clock: Clock;
+  random: Random;
+  observers?: readonly VisitObserver[];
+  language?: Language;
+  timeouts?: Partial<SessionTimeouts>;
+}
+
+const MAX_SAMPLE_BYTES = 20 * MIC_SAMPLE_RATE * 2;
+
+/**
+ * One kiosk connection, visitor after visitor: consent → capture → clone → conversation → farewell → purge.
+ * Speaks the kiosk protocol; the demo drives it the same way, so the kiosk and the replay run the same code.
+ */
+export class VisitSession {
+  visit!: Visit;
+  private conversation: Conversation | null = null;
+  private pendingFace: FaceLayout | null = null;
+  private photoOk = false;
+  private sampleOk = false;
+  private cloning = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly observe: Required<VisitObserver>;
+  private readonly timeouts: SessionTimeouts;
+  private closed = false;
+
+  constructor(private readonly o: VisitSessionOptions) {
+    this.observe = fanOut(o.observers ?? []);
+    this.timeouts = { silenceMs: 45_000, idleMs: 180_000, ...o.timeouts };
+    this.newVisit();
+  }
+
+  private send(msg: ServerMessage): void {
+    if (!this.closed) this.o.channel.send(msg);
+  }
+
+  private newVisit(language = this.o.language ?? "en"): void {
+    this.visit = new Visit({ language });
+    this.pendingFace = null;
+    this.photoOk = false;
+    this.sampleOk = false;
+    this.visit.onPhase((v, _from, to) => this.observe.onPhase(v, to));
+    this.send({
+      type: "visit",
+      visitId: this.visit.id,
+      phase: "attract",
+      language,
+      maxConversationMs: this.o.plan.maxConversationMs,
+      sampleSentences: { en: this.o.plan.sampleSentence("en"), nl: this.o.plan.sampleSentence("nl") },
+    });
+  }
+
+  /** A text frame from the kiosk. Bad messages get an error back; nothing throws out of here. */
+  handleText(text: string): void {
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) return this.send({ type: "error", code: "bad-message", message: parsed.error });
+    this.handleMessage(parsed.message);
+  }
+
+  handleMessage(msg: ClientMessage): void {
+    const v = this.visit;
+    switch (msg.type) {
+      case "hello":
+        return;
+      case "consent":
+        if (!msg.accepted) return void this.endVisit("declined");
+        if (v.phase !== "attract") return;
+        if (msg.language) v.language = msg.language;
+        v.enter("consent");
+        v.enter("capture");
+        this.phase();
+        this.armTimer(this.timeouts.idleMs, "idle");
+        return;
+      case "photo-meta":
+        this.pendingFace = msg.face;
+        return;
+      case "start-conversation":
+        return this.startConversation();
+      case "playback":
+        return this.conversation?.onPlayback(msg.turnId, msg.event, this.o.clock.now() - msg.agoMs);
+      case "end-visit":
+        return void this.endVisit(msg.reason);
+    }
+  }
+
+  handleBinary(data: Uint8Array): void {
+    const frame = decodeBinary(data);
+    if (!frame) return this.send({ type: "error", code: "bad-frame", message: "unreadable binary frame" });
+    const v = this.visit;
+    if (frame.kind === BinaryKind.mic) {
+      if (v.phase === "conversation" && frame.payload.byteLength % 2 === 0) this.conversation?.pushMic(bytesToInt16(frame.payload));
+      return;
+    }
+    if (v.phase !== "capture") return this.send({ type: "error", code: "wrong-phase", message: "not capturing now" });
+    if (frame.kind === BinaryKind.photo) this.takePhoto(frame.payload);
+    else if (frame.kind === BinaryKind.voiceSample) this.takeSample(frame.payload);
+  }
+
+  private takePhoto(bytes: Uint8Array): void {
+    try {
+      const info = checkPhoto(bytes);
+      this.visit.vault.put("photo", bytes.slice());
+      this.visit.face = this.pendingFace ?? defaultFace();
+      this.photoOk = true;
+      this.send({ type: "photo-result", ok: true, message: `photo ${info.width}×${info.height}` });
+      void this.maybeClone();
+    } catch (err) {
+      const message = err instanceof InputError ? err.message : "That photo did not work. Please take it again.";
+      this.send({ type: "photo-result", ok: false, message });
+    }
+  }
+
+  private takeSample(bytes: Uint8Array): void {
+    if (bytes.byteLength > MAX_SAMPLE_BYTES || bytes.byteLength % 2 !== 0) {
+      const stats = emptySampleStats((bytes.byteLength / 2 / MIC_SAMPLE_RATE) * 1000);
+      return this.send({ type: "sample-result", ok: false, problems: ["too-long"], message: sampleMessage(["too-long"]), stats });
+    }
+    const pcm = bytesToInt16(bytes).slice();
+    const check = checkVoiceSample(pcm, this.o.providers.vad);
+    this.send({ type: "sample-result", ok: check.ok, problems: check.problems, message: sampleMessage(check.problems), stats: check.stats });
+    if (!check.ok || !check.cleaned) {
+      pcm.fill(0);
+      return;
+    }
+    this.visit.vault.put("voice-sample", pcm);
+    this.visit.vault.put("voice-sample-clean", check.cleaned);
+    this.sampleOk = true;
+    void this.maybeClone();
+  }
+
+  private async maybeClone(): Promise<void> {
+    const v = this.visit;
+    if (!this.photoOk || !this.sampleOk || this.cloning || v.phase !== "capture") return;
+    this.cloning = true;
+    v.enter("clone");
+    this.phase();
+    const t0 = this.o.clock.now();
+    const tts = this.o.providers.tts;
+    try {
+      const sample = v.vault.latest<Float32Array>("voice-sample-clean");
+      if (!sample) throw new Error("no voice sample");
+      const voice = await tts.cloneVoice(
+        { pcm: sample, sampleRate: MIC_SAMPLE_RATE, transcript: this.o.plan.sampleSentence(v.language), language: v.language },
+        AbortSignal.timeout(60_000),
+      );
+      const stillCloning = () => v === this.visit && v.phase === "clone";
+      if (!stillCloning()) return void tts.forgetVoice(voice);
+      v.voice = voice;
+      v.vault.onPurge(tts.info.id, () => tts.forgetVoice(voice));
+      const cloneMs = this.o.clock.now() - t0;
+      this.observe.onCloned(v, cloneMs);
+      this.send({ type: "clone-ready", cloneMs: Math.round(cloneMs) });
+    } catch {
+      this.send({ type: "error", code: "clone-failed", message: "Something went wrong making your double. Please try again." });
+      await this.endVisit("clone-failed");
+    } finally {
+      this.cloning = false;
+    }
+  }
+
+  private startConversation(): void {
+    const v = this.visit;
+    if (v.phase !== "clone" || !v.voice || this.conversation) return;
+    v.enter("conversation");
+    v.conversationStartedAt = this.o.clock.now();
+    this.phase();
+    const p = this.o.providers;
+    const sinks = [new BrowserSink(this.o.channel), ...(p.sinks?.() ?? [])];
+    const conversation = new Conversation({
+      stages: { vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync, sinks },
+      plan: this.o.plan,
+      visit: v,
+      clock: this.o.clock,
+      random: this.o.random,
+      onEvent: (ev) => this.onConversation(v, ev),
+      onMark: (turn, mark, at) => this.observe.onMark(v, turn, mark, at),
+    });
+    this.conversation = conversation;
+    this.armTimer(this.o.plan.maxConversationMs + 60_000, "overtime");
+    void conversation.greet();
+  }
+
+  private onConversation(v: Visit, ev: ConversationEvent): void {
+    if (v !== this.visit) return;
+    switch (ev.type) {
+      case "transcript":
+        this.armTimer(this.timeouts.silenceMs, "walked-away");
+        return this.send({ type: "transcript", turnId: ev.turnId, text: ev.text, final: ev.final });
+      case "listening":
+        return this.send({ type: "listening" });
+      case "turn-done":
+        this.observe.onTurnDone(v, ev.turn, ev.result);
+        return this.send({ type: "timings", turnId: ev.turn.id, timings: ev.turn.timings() });
+      case "farewell-done":
+        return void this.endVisit("farewell");
+      case "error":
+        return this.send({ type: "error", code: ev.code, message: ev.message });
+    }
+  }
+
+  private phase(): void {
+    this.send({ type: "phase", phase: this.visit.phase });
+  }
+
+  private armTimer(ms: number, reason: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    const v = this.visit;
+    this.timer = setTimeout(() => {
+      if (v === this.visit) void this.endVisit(reason);
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Farewell (when there was a conversation), purge, deletion record to the kiosk, then the next visitor. */
+  async endVisit(reason: string): Promise<void> {
+    const v = this.visit;
+    if (v.phase === "purge") return;
+    if (this.timer) clearTimeout(this.timer);
+    this.conversation?.close();
+    this.conversation = null;
+    if (v.phase === "conversation") v.enter("farewell");
+    const record = await v.purge(reason);
+    this.observe.onPurged(record);
+    this.send({ type: "purged", record });
+    if (!this.closed) this.newVisit(v.language);
+  }
+
+  /** The kiosk went away: purge now. */
+  async close(): Promise<void> {
+    await this.endVisit("disconnected");
+    this.closed = true;
+  }
+}
+
+function defaultFace(): FaceLayout {
+  return { mouth: { x: 0.5, y: 0.73 }, mouthWidth: 0.28, eyes: { y: 0.45, left: 0.36, right: 0.64 } };
+}

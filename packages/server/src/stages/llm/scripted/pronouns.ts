@@ -1,0 +1,245 @@
+import type { Language } from "@mirror/protocol";
+
+/** Words (with contractions such as "I'm", "m'n") between everything else. */
+const WORD = /([\p{L}\p{N}]+(?:['’]\p{L}+)*)/u;
+
+interface Word {
+  /** index in the token array (odd: split() puts captured words there) */
+  token: number;
+  original: string;
+  lower: string;
+  /** nothing before it but sentence punctuation */
+  sentenceStart: boolean;
+}
+
+/**
+ * Turns the visitor's words around so the double can say them back: I ↔ you, my ↔ your, am ↔ are
+ * (Dutch: ik ↔ jij, mijn ↔ jouw, ben ↔ bent, werk ↔ werkt, …). "I love my dog" → "you love your dog".
+ */
+export function swapPronouns(text: string, language: Language): string {
+  const tokens = text.split(WORD);
+  const words = wordsOf(tokens);
+  const swapped = language === "en" ? swapEnglish(words) : swapDutch(words, tokens);
+  for (const [i, replacement] of swapped) {
+    const word = words[i];
+    if (word) tokens[word.token] = withCase(word, replacement);
+  }
+  return tokens.join("");
+}
+
+function wordsOf(tokens: readonly string[]): Word[] {
+  const words: Word[] = [];
+  for (let token = 1; token < tokens.length; token += 2) {
+    const original = tokens[token] ?? "";
+    const before = tokens[token - 1] ?? "";
+    words.push({
+      token,
+      original,
+      lower: original.toLowerCase().replace(/’/g, "'"),
+      sentenceStart: words.length === 0 || /[.!?…]/.test(before),
+    });
+  }
+  return words;
+}
+
+function withCase(word: Word, replacement: string): string {
+  if (replacement === "I" || replacement.startsWith("I'")) return replacement;
+  const first = word.original.charAt(0);
+  // English "I" is capitalised anywhere, so its capital says nothing about the sentence.
+  const wasCapitalised = first !== first.toLowerCase() && !/^i(?:'|$)/.test(word.lower);
+  if (word.sentenceStart || wasCapitalised) return replacement.charAt(0).toUpperCase() + replacement.slice(1);
+  return replacement;
+}
+
+// ---------- English ----------
+
+const ENGLISH_DIRECT: Readonly<Record<string, string>> = {
+  i: "you",
+  me: "you",
+  my: "your",
+  mine: "yours",
+  myself: "yourself",
+  "i'm": "you're",
+  "i've": "you've",
+  "i'll": "you'll",
+  "i'd": "you'd",
+  your: "my",
+  yours: "mine",
+  yourself: "myself",
+  "you're": "I'm",
+  "you've": "I've",
+  "you'll": "I'll",
+  "you'd": "I'd",
+};
+
+/** After these, "you" is a subject ("I think you know" → "you think I know"), else an object. */
+const ENGLISH_SUBJECT_AFTER = new Set([
+  "and", "but", "or", "because", "that", "if", "when", "so", "than", "while", "since", "as", "though", "although",
+  "unless", "until", "think", "know", "guess", "believe", "hope", "bet", "are", "were", "do", "did", "does", "can",
+  "could", "will", "would", "should", "have", "had", "don't", "didn't", "can't", "won't", "wouldn't", "shouldn't",
+  "couldn't", "may", "might", "must",
+]);
+
+/** Before these, "you" is a subject ("you know" → "I know"). */
+const ENGLISH_VERBISH = new Set([
+  "are", "were", "have", "had", "do", "did", "don't", "didn't", "can", "can't", "could", "will", "won't", "would",
+  "should", "must", "might", "may", "know", "think", "like", "love", "want", "need", "said", "say", "see", "look",
+  "feel", "seem", "never", "always", "really", "also", "just", "told", "make", "made", "go", "went", "get", "got",
+  "work", "live", "sound", "remind", "mean",
+]);
+
+function swapEnglish(words: readonly Word[]): Map<number, string> {
+  const out = new Map<number, string>();
+  words.forEach((word, i) => {
+    const prev = words[i - 1]?.lower;
+    const next = words[i + 1]?.lower;
+    let replacement: string | undefined;
+    switch (word.lower) {
+      case "you": {
+        const subject =
+          word.sentenceStart || prev === undefined || ENGLISH_SUBJECT_AFTER.has(prev) || (next !== undefined && ENGLISH_VERBISH.has(next));
+        replacement = subject ? "I" : "me";
+        break;
+      }
+      case "am":
+        replacement = prev === "i" || next === "i" ? "are" : undefined;
+        break;
+      case "was":
+        replacement = prev === "i" || next === "i" ? "were" : undefined;
+        break;
+      case "are":
+        replacement = prev === "you" || next === "you" ? "am" : undefined;
+        break;
+      case "were":
+        replacement = prev === "you" || next === "you" ? "was" : undefined;
+        break;
+      default:
+        replacement = ENGLISH_DIRECT[word.lower];
+    }
+    if (replacement !== undefined) out.set(i, replacement);
+  });
+  return out;
+}
+
+// ---------- Dutch ----------
+
+const DUTCH_DIRECT: Readonly<Record<string, string>> = {
+  ik: "jij",
+  mij: "jou",
+  me: "je",
+  mijn: "jouw",
+  "m'n": "je",
+  mezelf: "jezelf",
+  mijzelf: "jezelf",
+  jij: "ik",
+  jou: "mij",
+  jouw: "mijn",
+  jezelf: "mezelf",
+  jouzelf: "mezelf",
+  uw: "mijn",
+};
+
+/** ik-form → jij-form of verbs that do not just add a -t. */
+const DUTCH_IRREGULAR: Readonly<Record<string, string>> = {
+  ben: "bent",
+  heb: "hebt",
+  kan: "kunt",
+  wil: "wilt",
+  zal: "zult",
+  mag: "mag",
+  hou: "houdt",
+  houd: "houdt",
+  doe: "doet",
+  ga: "gaat",
+  sta: "staat",
+  zie: "ziet",
+  sla: "slaat",
+  moet: "moet",
+  weet: "weet",
+  eet: "eet",
+  zit: "zit",
+};
+const DUTCH_IRREGULAR_TO_IK: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DUTCH_IRREGULAR).map(([ik, jij]) => [jij, ik === "houd" ? "hou" : ik]),
+);
+
+/** Common verb stems (ik-form) whose jij-form is stem + t. */
+const DUTCH_STEMS = new Set([
+  "werk", "woon", "denk", "voel", "hoop", "leer", "lees", "speel", "maak", "kook", "loop", "fiets", "zwem", "reis",
+  "zing", "dans", "luister", "praat", "droom", "mis", "geloof", "zoek", "wacht", "heet", "schrijf", "teken", "schilder",
+  "studeer", "sport", "wandel", "zeil", "bak", "drink", "vind", "word", "kijk", "ren", "bouw", "ontwerp", "geef",
+  "help", "ken", "noem", "snap", "begrijp", "probeer", "twijfel", "lach", "huil", "slaap", "spreek", "vertel", "hoor",
+  "kom", "koop", "verzamel", "programmeer", "fotografeer", "klim", "mediteer", "lig", "neem", "blijf", "krijg",
+  "verwacht", "bedoel", "haat", "rij", "schaats", "surf", "golf", "tuinier", "handel", "zorg", "geniet",
+  "herinner", "vergeet", "stop", "begin", "leef", "durf", "hoef",
+]);
+
+const DUTCH_SUBJECT_AFTER = new Set([
+  "en", "maar", "want", "omdat", "dat", "als", "of", "dus", "toen", "wanneer", "terwijl", "hoewel", "denk", "weet",
+  "wat", "waar", "waarom", "hoe", "wie", "welke", "nu", "dan", "misschien",
+]);
+
+function dutchJijForm(ik: string): string | undefined {
+  const irregular = DUTCH_IRREGULAR[ik];
+  if (irregular) return irregular;
+  if (!DUTCH_STEMS.has(ik)) return undefined;
+  return ik.endsWith("t") ? ik : `${ik}t`;
+}
+
+function dutchIkForm(jij: string): string | undefined {
+  const irregular = DUTCH_IRREGULAR_TO_IK[jij];
+  if (irregular) return irregular;
+  if (jij.endsWith("t") && DUTCH_STEMS.has(jij.slice(0, -1))) return jij.slice(0, -1);
+  return undefined;
+}
+
+function isDutchVerb(word: string | undefined): boolean {
+  if (word === undefined) return false;
+  return dutchJijForm(word) !== undefined || dutchIkForm(word) !== undefined;
+}
+
+/** "werkt", "bent": only a verb, where "werk" may be a noun ("je werk"). */
+function isDutchJijForm(word: string | undefined): boolean {
+  return word !== undefined && dutchIkForm(word) !== undefined;
+}
+
+function swapDutch(words: readonly Word[], tokens: readonly string[]): Map<number, string> {
+  const out = new Map<number, string>();
+  const onlySpaceBefore = (i: number): boolean => {
+    const word = words[i];
+    return word !== undefined && /^\s+$/.test(tokens[word.token - 1] ?? "");
+  };
+  words.forEach((word, i) => {
+    if (out.has(i)) return; // already conjugated to agree with a swapped pronoun
+    const prev = words[i - 1];
+    const next = words[i + 1];
+    const clauseStart = word.sentenceStart || prev === undefined || DUTCH_SUBJECT_AFTER.has(prev.lower) || !onlySpaceBefore(i);
+    // "ben je", "werk je": the verb came first, so the pronoun after it is the subject
+    const inverted = prev !== undefined && isDutchVerb(prev.lower) && (i < 2 || DUTCH_SUBJECT_AFTER.has(words[i - 2]?.lower ?? "") || words[i - 1]?.sentenceStart === true);
+    const subjectPosition = clauseStart || inverted || isDutchJijForm(next?.lower);
+
+    let replacement: string | undefined;
+    if (word.lower === "je" || word.lower === "u") {
+      const possessive = word.lower === "je" && next !== undefined && onlySpaceBefore(i + 1);
+      replacement = subjectPosition ? "ik" : possessive ? "mijn" : "mij";
+    } else {
+      replacement = DUTCH_DIRECT[word.lower];
+    }
+    if (replacement === undefined) return;
+    out.set(i, replacement);
+
+    // the pronoun is now the other person's, so its verb must agree: "ik werk" → "jij werkt"
+    if (replacement !== "ik" && replacement !== "jij") return;
+    const toJij = replacement === "jij";
+    if (next && onlySpaceBefore(i + 1) && !inverted) {
+      const verb = toJij ? dutchJijForm(next.lower) : dutchIkForm(next.lower);
+      if (verb !== undefined) out.set(i + 1, verb);
+    }
+    // "bent u?" → "ben ik?": inverted jij-forms lose their -t too
+    if (!toJij && inverted && prev) {
+      const verb = dutchIkForm(prev.lower);
+      if (verb !== undefined) out.set(i - 1, verb);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * Embedded TTS on libespeak-ng. Its "clone" picks a female or male variant by the visitor's pitch and
+ * sets espeak's pitch, pitch range and rate so that the synthesized voice measures like the visitor's.
+ */
+import { randomUUID } from "node:crypto";
+import type { Language } from "@mirror/protocol";
+import type { Health } from "../../../core/contracts/common.js";
+import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
+import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
+import { analyzeVoice } from "../../../audio/analysis.js";
+import { calibrateVariant, DEFAULT_PITCH, DEFAULT_RANGE, DEFAULT_RATE, matchVoice } from "./calibration.js";
+import type { VariantCalibration } from "./calibration.js";
+import { sharedEngine } from "./engine.js";
+import type { EngineOptions, EspeakEngine, SpeakSettings } from "./engine.js";
+import { EspeakTimeline } from "./timeline.js";
+
+export const ESPEAK_SAMPLE_RATE = 22050;
+const PROVIDER = "tts/espeak";
+
+export interface EspeakTtsOptions extends EngineOptions {
+  /** espeak voice per language (before the "+variant") */
+  voices?: Partial<Record<Language, string>>;
+  /** variants used for low and high voices */
+  variants?: { low: string; high: string };
+  /** median F0 at or above which the high variant is used */
+  highVoiceMinF0Hz?: number;
+}
+
+/** What an espeak VoiceProfile keeps in `state`. */
+export interface EspeakVoiceState extends SpeakSettings {
+  target: { medianF0Hz: number | null; syllablesPerSecond: number | null };
+  achieved: { medianF0Hz: number | null; syllablesPerSecond: number | null };
+}
+
+const DEFAULT_VOICES: Record<Language, string> = { en: "en-us", nl: "nl" };
+
+export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
+  const voices = { ...DEFAULT_VOICES, ...opts.voices };
+  const variants = opts.variants ?? { low: "m3", high: "f3" };
+  const highMin = opts.highVoiceMinF0Hz ?? 165;
+  const calibrations = new Map<string, Promise<VariantCalibration>>();
+  let engine: EspeakEngine | null = null;
+
+  const getEngine = (): EspeakEngine => {
+    if (engine) return engine;
+    try {
+      engine = sharedEngine(opts);
+    } catch (err) {
+      throw new ProviderError(PROVIDER, `libespeak-ng unavailable: ${err instanceof Error ? err.message : String(err)}`, { retryable: false, cause: err });
+    }
+    if (engine.sampleRate !== ESPEAK_SAMPLE_RATE) throw new ProviderError(PROVIDER, `espeak runs at ${engine.sampleRate} Hz`, { retryable: false });
+    return engine;
+  };
+
+  // Calibrations are shared by every clone of the variant, so one caller's abort must not cancel them.
+  const calibration = (e: EspeakEngine, voice: string, language: Language, signal: AbortSignal): Promise<VariantCalibration> => {
+    let cal = calibrations.get(voice);
+    if (!cal) {
+      cal = calibrateVariant(e, voice, language, new AbortController().signal);
+      calibrations.set(voice, cal);
+      cal.catch(() => calibrations.delete(voice));
+    }
+    return raceAbort(cal, signal);
+  };
+
+  const capabilities: TtsCapabilities = { streaming: true, timings: "phoneme", sampleRate: ESPEAK_SAMPLE_RATE };
+
+  return {
+    info: { id: PROVIDER, stage: "tts", languages: ["en", "nl"], local: true },
+    capabilities,
+
+    async warmup() {
+      const e = getEngine();
+      const signal = new AbortController().signal;
+      await Promise.all((["en", "nl"] as const).flatMap((lang) => [variants.low, variants.high].map((v) => calibration(e, `${voices[lang]}+${v}`, lang, signal))));
+    },
+
+    health(): Promise<Health> {
+      try {
+        return Promise.resolve({ ok: true, detail: `espeak-ng ${getEngine().version()}` });
+      } catch (err) {
+        return Promise.resolve({ ok: false, detail: err instanceof Error ? err.message : String(err) });
+      }
+    },
+
+    async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
+      throwIfAborted(signal);
+      const e = getEngine();
+      const measured = analyzeVoice(sample.pcm, sample.sampleRate);
+      const variant = measured.medianF0Hz !== null && measured.medianF0Hz >= highMin ? variants.high : variants.low;
+      const voice = `${voices[sample.language]}+${variant}`;
+      try {
+        const cal = await calibration(e, voice, sample.language, signal);
+        throwIfAborted(signal);
+        const match = await matchVoice(e, cal, measured, sample.language, signal);
+        const state: EspeakVoiceState = {
+          ...match.settings,
+          target: { medianF0Hz: measured.medianF0Hz, syllablesPerSecond: measured.syllablesPerSecond },
+          achieved: match.achieved,
+        };
+        return {
+          id: `espeak-${randomUUID()}`,
+          provider: PROVIDER,
+          language: sample.language,
+          medianF0Hz: measured.medianF0Hz,
+          syllablesPerSecond: measured.syllablesPerSecond,
+          state: { ...state },
+        };
+      } catch (err) {
+        if (isAbort(err, signal)) throw err;
+        throw new ProviderError(PROVIDER, `clone failed: ${err instanceof Error ? err.message : String(err)}`, { retryable: false, cause: err });
+      }
+    },
+
+    forgetVoice(voice: VoiceProfile): Promise<void> {
+      const state = voice.state as Record<string, unknown>;
+      for (const key of Object.keys(state)) delete state[key];
+      return Promise.resolve();
+    },
+
+    synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
+      return synthesize(getEngine(), req, settingsFor(req.voice, voices));
+    },
+  };
+}
+
+async function* synthesize(engine: EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
+  throwIfAborted(req.signal);
+  const text = req.text.trim();
+  if (text === "") return;
+  const timeline = new EspeakTimeline(text, engine.sampleRate);
+  let total = 0;
+  try {
+    for await (const chunk of engine.speak(text, settings, req.signal)) {
+      yield* timeline.push(chunk.events);
+      if (chunk.pcm.length > 0) {
+        total += chunk.pcm.length;
+        yield { type: "audio", pcm: chunk.pcm, sampleRate: engine.sampleRate };
+      }
+    }
+  } catch (err) {
+    if (isAbort(err, req.signal)) throw err;
+    throw new ProviderError(PROVIDER, err instanceof Error ? err.message : String(err), { retryable: false, cause: err });
+  }
+  yield* timeline.finish(total);
+}
+
+/** Settings stored by cloneVoice, or the language's default voice for a forgotten or foreign profile. */
+function settingsFor(voice: VoiceProfile, voices: Record<Language, string>): SpeakSettings {
+  const s: Record<string, unknown> = voice.provider === PROVIDER ? voice.state : {};
+  const num = (v: unknown, fallback: number) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+  const name = typeof s.voice === "string" ? s.voice : voices[voice.language];
+  return {
+    voice: name,
+    pitch: num(s.pitch, DEFAULT_PITCH),
+    rate: num(s.rate, DEFAULT_RATE),
+    range: num(s.range, DEFAULT_RANGE),
+  };
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedError(String(signal.reason ?? "aborted")));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortedError(String(signal.reason ?? "aborted")));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

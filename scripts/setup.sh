@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Mirror uses (embedded speech in and out). `--test` adds what the tests need.
+set -euo pipefail
+pkgs=(espeak-ng libespeak-ng1 flite pocketsphinx-en-us libpocketsphinx3)
+if [[ "${1:-}" == "--test" ]]; then pkgs+=(chromium fonts-dejavu-core); fi
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if ((${#missing[@]})); then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
