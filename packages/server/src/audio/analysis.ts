@@ -21,6 +21,8 @@ export interface AnalysisOptions {
   maxF0Hz?: number;
 }
 
+/** pitch and envelope need nothing above 4 kHz; YIN's cost grows with the square of the rate */
+const ANALYSIS_RATE = 8000;
 const HOP_S = 0.01;
 const YIN_THRESHOLD = 0.15;
 /** frames whose YIN aperiodicity is below this give F0 statistics */
@@ -39,9 +41,8 @@ const PEAK_RANGE_DB = 25;
 export function analyzeVoice(pcm: Float32Array, sampleRate: number, opts: AnalysisOptions = {}): VoiceAnalysis {
   const minF0 = opts.minF0Hz ?? 60;
   const maxF0 = opts.maxF0Hz ?? 400;
-  const factor = Math.max(1, Math.floor(sampleRate / 8000));
-  const x = factor > 1 ? decimate(pcm, factor) : pcm;
-  const sr = sampleRate / factor;
+  const sr = Math.min(sampleRate, ANALYSIS_RATE);
+  const x = sr < sampleRate ? downsample(pcm, sampleRate, sr) : pcm;
 
   const hop = Math.round(HOP_S * sr);
   const maxLag = Math.ceil(sr / minF0);
@@ -153,26 +154,31 @@ function frameDb(x: Float32Array, start: number, len: number): number {
   return r > 1e-6 ? 20 * Math.log10(r) : -120;
 }
 
-/** Windowed-sinc low-pass, then keep every `factor`-th sample. */
-function decimate(pcm: Float32Array, factor: number): Float32Array {
+/** Windowed-sinc low-pass below the new Nyquist, read at the new rate (linear interpolation between taps). */
+function downsample(pcm: Float32Array, from: number, to: number): Float32Array {
   const taps = 31;
   const half = (taps - 1) / 2;
-  const fc = 0.45 / factor;
+  const fc = (0.45 * to) / from;
   const h = new Float64Array(taps);
   let norm = 0;
   for (let k = 0; k < taps; k++) {
     const n = k - half;
     const sinc = n === 0 ? 2 * fc : Math.sin(2 * Math.PI * fc * n) / (Math.PI * n);
-    const hamming = 0.54 - 0.46 * Math.cos((2 * Math.PI * k) / (taps - 1));
-    h[k] = sinc * hamming;
-    norm += sinc * hamming;
+    h[k] = sinc * (0.54 - 0.46 * Math.cos((2 * Math.PI * k) / (taps - 1)));
+    norm += h[k] ?? 0;
   }
-  const out = new Float32Array(Math.floor(pcm.length / factor));
-  for (let i = 0; i < out.length; i++) {
-    const c = i * factor;
+  const filtered = (c: number) => {
     let acc = 0;
     for (let k = 0; k < taps; k++) acc += (h[k] ?? 0) * (pcm[c + k - half] ?? 0);
-    out[i] = acc / norm;
+    return acc / norm;
+  };
+  const step = from / to;
+  const out = new Float32Array(Math.floor(pcm.length / step));
+  for (let i = 0; i < out.length; i++) {
+    const pos = i * step;
+    const i0 = Math.floor(pos);
+    const f = pos - i0;
+    out[i] = f === 0 ? filtered(i0) : (1 - f) * filtered(i0) + f * filtered(i0 + 1);
   }
   return out;
 }

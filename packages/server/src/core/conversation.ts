@@ -67,6 +67,8 @@ interface ActiveReply {
 export class Conversation {
   private readonly vad: VadSession;
   private stt: SttStream | null = null;
+  /** aborts the utterance being transcribed (visit ends mid-sentence): the STT provider frees its decoder */
+  private sttAbort: AbortController | null = null;
   private utteranceId = 0;
   private turnCounter = 0;
   private active: ActiveReply | null = null;
@@ -136,6 +138,8 @@ export class Conversation {
   close(): void {
     this.closed = true;
     this.active?.turn.abort("conversation closed");
+    this.sttAbort?.abort();
+    this.sttAbort = null;
     this.stt = null;
   }
 
@@ -149,7 +153,9 @@ export class Conversation {
     const a = this.active;
     if (a) this.interrupt(a, onset);
     const id = ++this.utteranceId;
-    const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: new AbortController().signal });
+    this.sttAbort?.abort();
+    this.sttAbort = new AbortController();
+    const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: this.sttAbort.signal });
     this.stt = stream;
     for (const f of this.preRoll) stream.push(f);
     void this.readPartials(id, stream);
@@ -187,6 +193,7 @@ export class Conversation {
     const speechEnd = this.timeOfSample(sample);
     const id = this.utteranceId;
     this.stt = null;
+    this.sttAbort = null; // an ended stream finishes on its own and frees its decoder
     const final = new Promise<string>((resolve) => (this.pendingFinal = resolve));
     stream.end();
     void final.then((text) => {

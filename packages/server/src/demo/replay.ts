@@ -110,9 +110,12 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   const micQueue: Int16Array[] = [];
   let micRunning = true;
   const mic = (async () => {
-    while (micRunning) {
+    // paced against the clock, not by summing timer delays (timers run late; a mic does not)
+    const t0 = clock.now();
+    for (let n = 0; micRunning; n++) {
       session.handleBinary(encodeBinary(BinaryKind.mic, int16ToBytes(micQueue.shift() ?? SILENCE)));
-      await sleep(20);
+      const due = t0 + ((n + 1) * 20) / speed;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - clock.now())));
     }
   })();
 

@@ -19,7 +19,7 @@ const NOT_AFTER_LIKE = new Set(["it", "that", "this", "you", "your", "him", "her
 const NOT_AFTER_IK_BEN = new Set([
   "niet", "er", "hier", "zeker", "gewoon", "even", "zo", "wel", "nog", "aan", "bezig", "het", "dat", "jij", "jou", "jouw",
 ]);
-const NOT_AFTER_HOU_VAN = new Set(["het", "dat", "dit", "jou", "jouw", "hem", "haar"]);
+const NOT_AFTER_HOU_VAN = new Set(["het", "dat", "dit", "je", "jou", "jouw", "hem", "haar"]);
 const NOT_A_NAME = new Set(["not", "actually", "um", "uh", "niet", "eigenlijk", "eh", "ehm", "is", "the", "de", "het"]);
 
 const NO_LETTER_BEFORE = "(?<!\\p{L})";
@@ -73,7 +73,7 @@ const CLAUSE_ENDS: Readonly<Record<Language, ReadonlySet<string>>> = {
 
 const DANGLING: Readonly<Record<Language, ReadonlySet<string>>> = {
   en: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "very", "really", "um", "uh", "like"]),
-  nl: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "je", "heel", "erg", "eh", "ehm"]),
+  nl: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "heel", "erg", "eh", "ehm"]),
 };
 
 /** Dutch words that make "ik vind X ..." a liking ("ik vind zeilen leuk"), not an opinion. */
@@ -87,19 +87,20 @@ const MAX_FACT_WORDS = 6;
  */
 export function extractFacts(userText: string, language: Language): string[] {
   const text = userText.replace(/[’`]/g, "'").replace(/\s+/g, " ").trim();
-  const facts: string[] = [];
-  const seen = new Set<string>();
+  const found: Array<{ at: number; fact: string }> = [];
   for (const fact of PATTERNS[language]) {
     for (const match of text.matchAll(fact.trigger)) {
-      const after = text.slice((match.index ?? 0) + match[0].length);
-      const built = buildFact(fact, match[0], after, language);
-      if (built && !seen.has(built.toLowerCase())) {
-        seen.add(built.toLowerCase());
-        facts.push(built);
-      }
+      const at = match.index ?? 0;
+      const built = buildFact(fact, match[0], text.slice(at + match[0].length), language);
+      if (built) found.push({ at, fact: built });
     }
   }
-  return facts;
+  // in the order the visitor said them, each once
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.at - b.at)
+    .map((f) => f.fact)
+    .filter((fact) => !seen.has(fact.toLowerCase()) && seen.add(fact.toLowerCase()));
 }
 
 function buildFact(fact: FactPattern, trigger: string, after: string, language: Language): string | undefined {

@@ -48,6 +48,7 @@ export const DUTCH_LINES: ScriptLines = {
         "Klopt het echt, {clause}?",
         "Is dat altijd zo geweest, {clause}?",
         "Geloof je het zelf: {clause}?",
+        "Wie heeft je dat geleerd: {clause}?",
         "Wat betekent {fragment} voor jou?",
         "Waarom juist {fragment}?",
         "{fragment}: waar komt dat vandaan?",

@@ -91,7 +91,7 @@ export class KioskSocket {
     if (typeof data === "string") {
       const m = parseServerMessage(data);
       if (m) this.handlers.onMessage(m);
-      else this.handlers.onInvalid(`unreadable message: ${data.slice(0, 80)}`);
+      else this.handlers.onInvalid("unreadable message");
       return;
     }
     const f = decodeBinary(new Uint8Array(data));

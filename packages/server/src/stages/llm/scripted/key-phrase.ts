@@ -10,6 +10,10 @@ export interface KeyPhrase {
 
 interface LanguageWords {
   fillers: ReadonlySet<string>;
+  /** openings that only hedge what follows ("I think …"); dropped when the rest stands on its own */
+  hedges: readonly string[];
+  /** finite verbs that make "sailing is my life" a clause although it starts with no pronoun */
+  linkingVerbs: ReadonlySet<string>;
   conjunctions: RegExp;
   firstPerson: ReadonlySet<string>;
   possessive: string;
@@ -21,11 +25,13 @@ interface LanguageWords {
 
 const WORDS: Readonly<Record<Language, LanguageWords>> = {
   en: {
-    fillers: new Set(["um", "uh", "uhm", "erm", "well", "so", "yeah", "yes", "no", "oh", "okay", "ok", "like", "hmm", "hm", "actually", "and", "but", "right"]),
+    fillers: new Set(["um", "uh", "uhm", "erm", "well", "so", "yeah", "yes", "no", "oh", "okay", "ok", "like", "hmm", "hm", "actually", "and", "but", "right", "because"]),
+    hedges: ["i think that", "i think", "i guess", "i believe", "i suppose", "i mean", "i feel like", "i feel that"],
+    linkingVerbs: new Set(["is", "are", "was", "were", "has", "have", "had", "does", "can", "will", "would", "makes", "feels", "seems", "sounds", "looks", "gets"]),
     conjunctions: /\s+(?:but|because|although|though|and then|and)\s+/iu,
     firstPerson: new Set(["i", "i'm", "i've", "i'd", "i'll"]),
     possessive: "my",
-    subjects: new Set(["i", "i'm", "i've", "i'd", "i'll", "you", "you're", "we", "we're", "he", "she", "they", "it", "it's", "there", "that's", "people"]),
+    subjects: new Set(["i", "i'm", "i've", "i'd", "i'll", "you", "you're", "we", "we're", "he", "she", "they", "it", "it's", "there", "that", "that's", "this", "people", "everything", "nothing"]),
     questionStarts: new Set(["what", "why", "how", "who", "where", "when", "which", "are", "is", "do", "does", "did", "can", "could", "will", "would", "have", "should"]),
     stopwords: new Set([
       "the", "and", "but", "you", "your", "are", "was", "were", "have", "has", "had", "not", "that", "this", "with", "for", "just",
@@ -35,7 +41,9 @@ const WORDS: Readonly<Record<Language, LanguageWords>> = {
     dangling: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "very", "really", "um", "uh", "like", "and", "that"]),
   },
   nl: {
-    fillers: new Set(["eh", "ehm", "uhm", "nou", "ja", "nee", "dus", "oké", "ok", "o", "oh", "hè", "hm", "en", "maar", "tja", "zeg", "goh"]),
+    fillers: new Set(["eh", "ehm", "uhm", "nou", "ja", "nee", "dus", "oké", "ok", "o", "oh", "hè", "hm", "en", "maar", "tja", "zeg", "goh", "omdat", "want"]),
+    hedges: ["volgens mij"],
+    linkingVerbs: new Set(["is", "zijn", "was", "waren", "heeft", "hebben", "wordt", "kan", "zal", "moet", "lijkt", "voelt", "klinkt", "maakt"]),
     conjunctions: /\s+(?:maar|want|omdat|hoewel|en toen|en|dus)\s+/iu,
     firstPerson: new Set(["ik"]),
     possessive: "mijn",
@@ -46,11 +54,11 @@ const WORDS: Readonly<Record<Language, LanguageWords>> = {
       "gewoon", "heel", "erg", "echt", "ook", "wel", "nog", "dan", "toen", "wat", "van", "die", "zijn", "kan", "wil", "zou",
       "moet", "wordt", "best", "veel", "iets", "dingen",
     ]),
-    dangling: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "je", "heel", "erg", "eh", "ehm", "en", "dat"]),
+    dangling: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "heel", "erg", "eh", "ehm", "en", "dat"]),
   },
 };
 
-const MAX_PHRASE_WORDS = 8;
+const MAX_PHRASE_WORDS = 10;
 
 interface Clause {
   words: string[];
@@ -85,11 +93,16 @@ export function pickKeyPhrase(userText: string, language: Language): KeyPhrase |
   const kept = best.words.slice(0, MAX_PHRASE_WORDS);
   while (kept.length > 1 && words.dangling.has((kept[kept.length - 1] ?? "").toLowerCase())) kept.pop();
   const first = (kept[0] ?? "").toLowerCase();
-  const clause = words.subjects.has(first) || (first === words.possessive && kept.length >= 4);
+  const clause =
+    words.subjects.has(first) ||
+    kept.slice(1, 3).some((w) => words.linkingVerbs.has(w.toLowerCase())) ||
+    (first === words.possessive && kept.length >= 4);
   let text = swapPronouns(kept.join(" "), language);
-  // Templates say the phrase mid-sentence ("So you love sailing."). A capital that only marks the
-  // start of the visitor's sentence goes; "I" and capitals mid-sentence (names) stay.
-  if (best.atSentenceStart && !/^I(?:\b|')/.test(text)) text = text.charAt(0).toLowerCase() + text.slice(1);
+  // Templates say the phrase mid-sentence ("So you love sailing."): only "I" and names keep a capital,
+  // and a capital is a name only where it does not start the visitor's sentence.
+  const original = kept[0] ?? "";
+  const isName = !best.atSentenceStart && /^\p{Lu}/u.test(original) && !/^i(?:'|$)/i.test(original);
+  if (!isName && !/^I(?:\b|')/.test(text)) text = text.charAt(0).toLowerCase() + text.slice(1);
   return { text, kind: clause ? "clause" : "fragment" };
 }
 
@@ -105,6 +118,7 @@ function clausesOf(userText: string, language: Language): Clause[] {
     parts.forEach((part, index) => {
       const clauseWords = part.split(/\s+/).map((w) => w.replace(/^["'(]+|["')]+$/g, "")).filter((w) => w !== "");
       while (clauseWords.length > 0 && words.fillers.has((clauseWords[0] ?? "").toLowerCase())) clauseWords.shift();
+      dropHedge(clauseWords, words.hedges);
       if (clauseWords.length === 0) return;
       const endsWithQuestionMark = punctuation.includes("?") && index === parts.length - 1;
       const question = endsWithQuestionMark || (index === 0 && words.questionStarts.has((clauseWords[0] ?? "").toLowerCase()));
@@ -112,4 +126,15 @@ function clausesOf(userText: string, language: Language): Clause[] {
     });
   }
   return clauses;
+}
+
+function dropHedge(clauseWords: string[], hedges: readonly string[]): void {
+  const opening = clauseWords.join(" ").toLowerCase();
+  for (const hedge of hedges) {
+    const length = hedge.split(" ").length;
+    if ((opening === hedge || opening.startsWith(`${hedge} `)) && clauseWords.length - length >= 2) {
+      clauseWords.splice(0, length);
+      return;
+    }
+  }
 }

@@ -45,10 +45,10 @@ function wordsOf(tokens: readonly string[]): Word[] {
 function withCase(word: Word, replacement: string): string {
   if (replacement === "I" || replacement.startsWith("I'")) return replacement;
   const first = word.original.charAt(0);
-  // English "I" is capitalised anywhere, so its capital says nothing about the sentence.
-  const wasCapitalised = first !== first.toLowerCase() && !/^i(?:'|$)/.test(word.lower);
-  if (word.sentenceStart || wasCapitalised) return replacement.charAt(0).toUpperCase() + replacement.slice(1);
-  return replacement;
+  // English "I" is capitalised anywhere: its capital only counts at the start of a sentence.
+  const isEnglishI = /^i(?:'|$)/.test(word.lower);
+  const capitalised = first !== first.toLowerCase() && (!isEnglishI || word.sentenceStart);
+  return capitalised ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;
 }
 
 // ---------- English ----------
@@ -171,13 +171,23 @@ const DUTCH_STEMS = new Set([
   "help", "ken", "noem", "snap", "begrijp", "probeer", "twijfel", "lach", "huil", "slaap", "spreek", "vertel", "hoor",
   "kom", "koop", "verzamel", "programmeer", "fotografeer", "klim", "mediteer", "lig", "neem", "blijf", "krijg",
   "verwacht", "bedoel", "haat", "rij", "schaats", "surf", "golf", "tuinier", "handel", "zorg", "geniet",
-  "herinner", "vergeet", "stop", "begin", "leef", "durf", "hoef",
+  "herinner", "vergeet", "stop", "begin", "leef", "durf", "hoef", "zeg", "vraag",
 ]);
 
 const DUTCH_SUBJECT_AFTER = new Set([
   "en", "maar", "want", "omdat", "dat", "als", "of", "dus", "toen", "wanneer", "terwijl", "hoewel", "denk", "weet",
   "wat", "waar", "waarom", "hoe", "wie", "welke", "nu", "dan", "misschien",
 ]);
+
+/** Words after "je" that make it an object ("ik vind je leuk"), not a possessive ("je fiets"). */
+const DUTCH_NOT_OWNED = new Set([
+  "leuk", "mooi", "aardig", "lief", "graag", "niet", "ook", "wel", "nog", "al", "echt", "zo", "heel", "erg", "gewoon",
+  "toch", "maar", "zelf", "weer", "dan", "altijd", "nooit", "vaak", "nu", "hier", "daar", "te", "om", "met", "in", "op",
+  "aan", "voor", "van", "bij", "uit", "terug", "zien", "horen", "vinden", "helpen",
+]);
+
+const DUTCH_SUBORDINATORS = new Set(["dat", "omdat", "als", "of", "wanneer", "terwijl", "hoewel", "toen", "zodat", "voordat", "nadat"]);
+const DUTCH_CLAUSE_BREAKS = new Set(["en", "maar", "want", "dus", "of"]);
 
 function dutchJijForm(ik: string): string | undefined {
   const irregular = DUTCH_IRREGULAR[ik];
@@ -209,18 +219,28 @@ function swapDutch(words: readonly Word[], tokens: readonly string[]): Map<numbe
     const word = words[i];
     return word !== undefined && /^\s+$/.test(tokens[word.token - 1] ?? "");
   };
+  /** the last word of the clause that word i is in */
+  const clauseEnd = (i: number): number => {
+    let end = i;
+    while (end + 1 < words.length && onlySpaceBefore(end + 1) && !DUTCH_CLAUSE_BREAKS.has(words[end + 1]?.lower ?? "")) end++;
+    return end;
+  };
   words.forEach((word, i) => {
     if (out.has(i)) return; // already conjugated to agree with a swapped pronoun
     const prev = words[i - 1];
     const next = words[i + 1];
     const clauseStart = word.sentenceStart || prev === undefined || DUTCH_SUBJECT_AFTER.has(prev.lower) || !onlySpaceBefore(i);
     // "ben je", "werk je": the verb came first, so the pronoun after it is the subject
-    const inverted = prev !== undefined && isDutchVerb(prev.lower) && (i < 2 || DUTCH_SUBJECT_AFTER.has(words[i - 2]?.lower ?? "") || words[i - 1]?.sentenceStart === true);
+    const beforeVerb = words[i - 2];
+    const inverted =
+      prev !== undefined &&
+      isDutchVerb(prev.lower) &&
+      (beforeVerb === undefined || prev.sentenceStart || DUTCH_SUBJECT_AFTER.has(beforeVerb.lower));
     const subjectPosition = clauseStart || inverted || isDutchJijForm(next?.lower);
 
     let replacement: string | undefined;
     if (word.lower === "je" || word.lower === "u") {
-      const possessive = word.lower === "je" && next !== undefined && onlySpaceBefore(i + 1);
+      const possessive = word.lower === "je" && next !== undefined && onlySpaceBefore(i + 1) && !DUTCH_NOT_OWNED.has(next.lower);
       replacement = subjectPosition ? "ik" : possessive ? "mijn" : "mij";
     } else {
       replacement = DUTCH_DIRECT[word.lower];
@@ -231,9 +251,12 @@ function swapDutch(words: readonly Word[], tokens: readonly string[]): Map<numbe
     // the pronoun is now the other person's, so its verb must agree: "ik werk" → "jij werkt"
     if (replacement !== "ik" && replacement !== "jij") return;
     const toJij = replacement === "jij";
-    if (next && onlySpaceBefore(i + 1) && !inverted) {
-      const verb = toJij ? dutchJijForm(next.lower) : dutchIkForm(next.lower);
-      if (verb !== undefined) out.set(i + 1, verb);
+    // after "dat", "omdat", … the verb ends the clause: "dat ik gelijk heb" → "dat jij gelijk hebt"
+    const verbAt = prev && DUTCH_SUBORDINATORS.has(prev.lower) ? clauseEnd(i) : inverted ? undefined : i + 1;
+    const verbWord = verbAt === undefined ? undefined : words[verbAt];
+    if (verbAt !== undefined && verbAt > i && verbWord && (verbAt > i + 1 || onlySpaceBefore(verbAt))) {
+      const verb = toJij ? dutchJijForm(verbWord.lower) : dutchIkForm(verbWord.lower);
+      if (verb !== undefined) out.set(verbAt, verb);
     }
     // "bent u?" → "ben ik?": inverted jij-forms lose their -t too
     if (!toJij && inverted && prev) {

@@ -73,10 +73,16 @@ export class PocketSphinxStt implements Stt {
     return Promise.resolve();
   }
 
+  /** Never throws: a missing library or model, or another language, fails the stream's events instead. */
   open(opts: SttStreamOptions): SttStream {
-    if (opts.language !== "en") throw new ProviderError(ID, `language "${opts.language}" is not supported (only en)`, { retryable: false });
-    const pool = this.decoders();
-    return new PocketSphinxStream(this.sphinx!, pool, opts.signal, Math.round((this.o.partialEveryMs * MIC_SAMPLE_RATE) / 1000));
+    const every = Math.round((this.o.partialEveryMs * MIC_SAMPLE_RATE) / 1000);
+    try {
+      if (opts.language !== "en") throw new ProviderError(ID, `language "${opts.language}" is not supported (only en)`, { retryable: false });
+      const pool = this.decoders();
+      return new PocketSphinxStream(this.sphinx!, pool, opts.signal, every);
+    } catch (err) {
+      return failedStream(err);
+    }
   }
 
   /** Loads the libraries and checks the model files on first use; the failure is a non-retryable ProviderError. */
@@ -145,7 +151,7 @@ class PocketSphinxStream implements SttStream {
     signal.addEventListener("abort", this.onAbort, { once: true });
     const ready = pool.take();
     if (ready) this.begin(ready);
-    else pool.acquire().then((d) => this.begin(d), (err: unknown) => this.fail(err));
+    else pool.acquire(signal).then((d) => this.begin(d), (err: unknown) => this.fail(err));
   }
 
   get events(): AsyncIterable<SttEvent> {
@@ -155,7 +161,7 @@ class PocketSphinxStream implements SttStream {
   push(pcm: Int16Array): void {
     if (this.endRequested || this.state === "done" || pcm.length === 0) return;
     if (this.state === "active") this.feed(pcm);
-    else this.pending.push(pcm); // the caller may reuse its buffer
+    else this.pending.push(pcm.slice()); // the caller may reuse its buffer
   }
 
   end(): void {
@@ -264,6 +270,12 @@ class PocketSphinxStream implements SttStream {
     this.signal.removeEventListener("abort", this.onAbort);
     this.queue.fail(err instanceof ProviderError ? err : new ProviderError(ID, err instanceof Error ? err.message : String(err), { retryable: false, cause: err }));
   }
+}
+
+function failedStream(err: unknown): SttStream {
+  const queue = new EventQueue<SttEvent>();
+  queue.fail(err);
+  return { push: () => undefined, end: () => undefined, events: queue };
 }
 
 /** Lowercase words, single spaces, no filler or alternate-pronunciation marks. */

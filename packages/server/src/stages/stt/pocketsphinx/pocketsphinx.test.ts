@@ -37,33 +37,32 @@ describe("pocketsphinx specifics", () => {
   });
 
   it("finalizes quickly, runs faster than real time, and keeps the event loop free while finalizing", async () => {
-    const runs: { finalizeMs: number; rtf: number }[] = [];
+    const runs: { finalizeMs: number; rtf: number; maxGapMs: number }[] = [];
     for (let i = 0; i < 3; i++) {
       const stream = open(shared);
       const t0 = performance.now();
       pushFrames(stream, fox);
       const pushMs = performance.now() - t0;
-      let maxGap = 0;
-      let last = performance.now();
-      const ticker = setInterval(() => {
-        const now = performance.now();
-        maxGap = Math.max(maxGap, now - last);
-        last = now;
-      }, 5);
       const t1 = performance.now();
+      const ticks = [t1];
+      const ticker = setInterval(() => ticks.push(performance.now()), 5);
       stream.end();
       let finalizeMs = -1;
       for await (const ev of stream.events) if (ev.type === "final") finalizeMs = performance.now() - t1;
+      await new Promise((r) => setTimeout(r, 20)); // a stall right before the final shows up as a late tick
       clearInterval(ticker);
-      runs.push({ finalizeMs, rtf: pushMs / ((fox.length / 16000) * 1000) });
-      expect(maxGap).toBeLessThan(40);
+      const maxGapMs = Math.max(...ticks.slice(1).map((t, k) => t - ticks[k]!));
+      runs.push({ finalizeMs, rtf: pushMs / ((fox.length / 16000) * 1000), maxGapMs });
     }
-    console.info("pocketsphinx finalize/RTF", runs);
-    for (const r of runs) {
-      expect(r.finalizeMs).toBeGreaterThan(0);
-      expect(r.finalizeMs).toBeLessThan(600);
-      expect(r.rtf).toBeLessThan(0.6);
-    }
+    console.info("pocketsphinx finalize / RTF / longest event-loop stall", runs);
+    // medians and best-of-3: other work on the machine should not fail the test, a regression should
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    const finalizeMs = median(runs.map((r) => r.finalizeMs));
+    expect(Math.min(...runs.map((r) => r.finalizeMs))).toBeGreaterThan(0);
+    expect(finalizeMs).toBeLessThan(600);
+    expect(Math.min(...runs.map((r) => r.rtf))).toBeLessThan(0.6);
+    // ps_end_utt runs on a worker thread: the loop would otherwise stall for the whole finalization
+    expect(median(runs.map((r) => r.maxGapMs))).toBeLessThan(Math.max(30, finalizeMs / 2));
   });
 
   it("throttles partials to about one per partialEveryMs of audio", async () => {
@@ -107,7 +106,7 @@ describe("pocketsphinx specifics", () => {
     }
   });
 
-  it("reuses one decoder for back-to-back utterances and adds one only for overlapping streams", async () => {
+  it("reuses one decoder for back-to-back and aborted utterances, and adds one only for overlapping streams", async () => {
     const stt = createPocketSphinxStt();
     try {
       await stt.warmup();
@@ -122,6 +121,20 @@ describe("pocketsphinx specifics", () => {
         next.end();
         await Promise.all([collect(s, 10_000), collect(next, 10_000)]);
       }
+      expect(await sizeOf()).toBe("1");
+      // aborted streams, mid-audio and mid-finalization, hand their decoder back too
+      for (const abortAfterEnd of [false, true, false]) {
+        const ac = new AbortController();
+        const s = open(stt, ac.signal);
+        pushFrames(s, fox.subarray(0, 12000));
+        if (abortAfterEnd) s.end();
+        ac.abort();
+        expect(await collect(s, 10_000)).toEqual([]);
+      }
+      const after = open(stt);
+      pushFrames(after, fox);
+      after.end();
+      expect((await collect(after, 10_000)).at(-1)).toMatchObject({ type: "final", text: expect.stringMatching(/brown fox/) as unknown });
       expect(await sizeOf()).toBe("1");
       const a = open(stt);
       const b = open(stt);
@@ -155,17 +168,21 @@ describe("pocketsphinx specifics", () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).retryable).toBe(false);
     expect((err as ProviderError).message).toMatch(/libpocketsphinx-missing\.so\.9/);
-    expect(() => open(noLib)).toThrow(ProviderError);
     expect((await noLib.health()).ok).toBe(false);
+    // open() does not throw into the mic path: the stream's events carry the error
+    const failed = await collect(open(noLib), 1000).then(() => null, (e: unknown) => e);
+    expect(failed).toBeInstanceOf(ProviderError);
 
     const noModel = createPocketSphinxStt({ lm: join(dir, "missing.lm.bin") });
-    expect(() => open(noModel)).toThrow(/missing\.lm\.bin/);
+    await expect(collect(open(noModel), 1000)).rejects.toThrow(/missing\.lm\.bin/);
     const modelErr = await noModel.warmup().then(() => null, (e: unknown) => e);
     expect(modelErr).toBeInstanceOf(ProviderError);
     expect((modelErr as ProviderError).retryable).toBe(false);
   });
 
-  it("refuses languages other than English", () => {
-    expect(() => shared.open({ language: "nl", signal: new AbortController().signal })).toThrow(ProviderError);
+  it("refuses languages other than English through the stream", async () => {
+    const err = await collect(shared.open({ language: "nl", signal: new AbortController().signal }), 1000).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).retryable).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { AbortedError } from "../../../core/errors.js";
+
 /**
  * Decoders are heavy (~0.7 s and tens of MB to load) and serve one utterance at a time, so they are
  * kept and reused. A stream that finds none idle waits for one that is finishing its utterance
@@ -22,12 +24,29 @@ export class Pool<T> {
     return this.closed ? undefined : this.idle.pop();
   }
 
-  acquire(): Promise<T> {
+  /** An item, once one is idle or created; aborting the signal gives up the place in line. */
+  acquire(signal?: AbortSignal): Promise<T> {
     if (this.closed) return Promise.reject(new Error("pool closed"));
     const ready = this.idle.pop();
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise<T>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      const onAbort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new AbortedError());
+      };
+      const waiter = {
+        resolve: (item: T) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(item);
+        },
+        reject: (err: unknown) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(err);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(waiter);
       this.grow();
     });
   }

@@ -74,7 +74,7 @@ export class EspeakEngine {
       notify();
     };
     signal.addEventListener("abort", onAbort);
-    let running: Promise<void> = Promise.resolve();
+    let started = false;
     try {
       this.lib.setVoiceByName(settings.voice);
       this.lib.setParameter("rate", clamp(settings.rate, 80, 450));
@@ -87,17 +87,20 @@ export class EspeakEngine {
         notify();
         return false;
       });
-      running = this.lib.synth(text).then(
-        () => {
-          done = true;
-          notify();
-        },
-        (err: unknown) => {
+      // espeak is free again as soon as it has finished (or stopped): the rest waits in `queue`, so a
+      // consumer that stops pulling without closing the iterator cannot block later syntheses
+      void this.lib
+        .synth(text)
+        .catch((err: unknown) => {
           failure = err;
+        })
+        .finally(() => {
           done = true;
+          this.lib.setHandler(() => true);
+          release();
           notify();
-        },
-      );
+        });
+      started = true;
       for (;;) {
         if (signal.aborted) throw new AbortedError(String(signal.reason ?? "aborted"));
         const next = queue.shift();
@@ -110,13 +113,10 @@ export class EspeakEngine {
       }
       if (failure !== null) throw failure instanceof Error ? failure : new Error(String(failure));
     } finally {
+      // makes espeak stop at its next buffer if it is still running
       stop = true;
       signal.removeEventListener("abort", onAbort);
-      // espeak stops at its next callback; the next synthesis must wait until it has returned.
-      void running.finally(() => {
-        this.lib.setHandler(() => true);
-        release();
-      });
+      if (!started) release();
     }
   }
 

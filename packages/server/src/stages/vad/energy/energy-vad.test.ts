@@ -9,6 +9,22 @@ const ms = (n: number) => Math.round(n * 16);
 const types = (evs: { event: { type: string } }[]) => evs.map((e) => e.event.type);
 
 describe("energy VAD specifics", () => {
+  it("defaults to 120 ms before speech-start and a 550 ms hangover", () => {
+    const { pcm, bounds } = bursts(3000, -60, [[1000, 500, -20]]);
+    const [start, end] = bounds[0]!;
+    const evs = runVad(createEnergyVad().open(), pcm);
+    expect(types(evs)).toEqual(["speech-start", "speech-end"]);
+    expect(evs[0]!.at - start).toBeGreaterThanOrEqual(ms(120));
+    expect(evs[0]!.at - start).toBeLessThanOrEqual(ms(120) + 320);
+    expect(evs[1]!.at - end).toBeGreaterThanOrEqual(ms(550));
+    expect(evs[1]!.at - end).toBeLessThanOrEqual(ms(550) + 320);
+    // factory options are the session defaults; open() options override them
+    const evs2 = runVad(createEnergyVad({ hangoverMs: 300 }).open(), pcm);
+    expect(evs2[1]!.at - end).toBeLessThanOrEqual(ms(300) + 320);
+    const evs3 = runVad(createEnergyVad({ hangoverMs: 300 }).open({ hangoverMs: 800 }), pcm);
+    expect(evs3[1]!.at - end).toBeGreaterThanOrEqual(ms(800));
+  });
+
   it("echo guard is level-based too: a long burst 15 dB over the floor passes only when the double is silent", () => {
     const { pcm } = bursts(4000, -60, [[1000, 1500, -45]]);
     expect(types(runVad(createEnergyVad().open(), pcm))).toEqual(["speech-start", "speech-end"]);

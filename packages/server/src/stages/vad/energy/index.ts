@@ -1,6 +1,6 @@
 import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE } from "@mirror/protocol";
 import { rms, toDbfs } from "../../../audio/pcm.js";
-import type { StageInfo } from "../../../core/contracts/common.js";
+import type { Health, StageInfo } from "../../../core/contracts/common.js";
 import type { Vad, VadEvent, VadOptions, VadPushContext, VadSession } from "../../../core/contracts/vad.js";
 
 export interface EnergyVadOptions extends VadOptions {
@@ -165,7 +165,7 @@ export class EnergyVad implements Vad {
     return new EnergyVadSession(o);
   }
 
-  health(): Promise<{ ok: boolean; detail: string }> {
+  health(): Promise<Health> {
     return Promise.resolve({ ok: true, detail: "energy VAD (no model)" });
   }
 }

@@ -1,0 +1,286 @@
+import type { Random } from "./clock.js";
+import type { Health, StageInfo } from "./contracts/common.js";
+import type { Llm, LlmEvent, LlmRequest } from "./contracts/llm.js";
+import { ProviderError, isAbort, toProviderError } from "./errors.js";
+
+/** One try: gets a signal that aborts with the turn, or when the try is given up (first-output timeout). */
+export type Attempt<T> = (signal: AbortSignal) => AsyncIterable<T>;
+
+export interface AttemptOptions<T> {
+  /** the turn's signal: once aborted, the stream ends quietly and nothing is retried */
+  signal?: AbortSignal;
+  /**
+   * True for an item that cannot be taken back (text said, audio played). Items before the first such
+   * item are held back, so a failed try leaves no trace. Default: every item commits.
+   */
+  isCommitted?: (item: T) => boolean;
+  /** Give up on a try that has committed nothing after this long (retryable failure). */
+  firstOutputTimeoutMs?: number;
+  /** A try that ends without committing anything failed (retryable), unless it is the last one. */
+  requireOutput?: boolean;
+}
+
+export interface FallbackOptions<T> extends AttemptOptions<T> {
+  /** names of the attempts, for onFallback and errors; default "attempt-1", "attempt-2", … */
+  ids?: readonly string[];
+  /** switch on non-retryable errors too (a misconfigured key should not silence the double) */
+  onAnyError?: boolean;
+  onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
+}
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface RetryOptions<T> extends AttemptOptions<T> {
+  /** tries in all, including the first; at least 1 */
+  attempts: number;
+  /** wait before the second try; doubles each time; default 100 */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** spread the waits (full jitter) when given */
+  random?: Random;
+  /** injected so tests do not wait; default: a timer that ends early when the signal aborts */
+  sleep?: Sleep;
+  id?: string;
+  onRetry?: (attempt: number, error: ProviderError, delayMs: number) => void;
+}
+
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+interface RunOptions<T> extends AttemptOptions<T> {
+  idOf: (index: number) => string;
+  /** may the next try run after this failure of try `index`? */
+  shouldContinue: (error: ProviderError, index: number) => boolean;
+  beforeNext?: (index: number, error: ProviderError) => Promise<void>;
+}
+
+/**
+ * Runs `attempts` in order until one streams: a failure before that try committed anything hands
+ * over to the next one (`onFallback`); after it committed, the failure propagates, since words
+ * already said cannot be unsaid. An aborted turn is never a failure: the stream just ends.
+ */
+export function fallbackStream<T>(attempts: ReadonlyArray<Attempt<T>>, opts: FallbackOptions<T> = {}): AsyncIterable<T> {
+  const idOf = (i: number): string => opts.ids?.[i] ?? `attempt-${i + 1}`;
+  return runAttempts(attempts, {
+    ...opts,
+    idOf,
+    shouldContinue: (error, index) => {
+      const switches = error.retryable || opts.onAnyError === true;
+      if (switches) opts.onFallback?.(idOf(index), idOf(index + 1), error);
+      return switches;
+    },
+  });
+}
+
+/** Tries one source up to `opts.attempts` times with exponential backoff, on retryable errors before any output. */
+export function retryStream<T>(attempt: Attempt<T>, opts: RetryOptions<T>): AsyncIterable<T> {
+  const sleep = opts.sleep ?? timerSleep;
+  const base = opts.baseDelayMs ?? 100;
+  const max = opts.maxDelayMs ?? 5_000;
+  const id = opts.id ?? "attempt";
+  return runAttempts(Array.from({ length: Math.max(1, opts.attempts) }, () => attempt), {
+    ...opts,
+    idOf: () => id,
+    shouldContinue: (error) => error.retryable,
+    beforeNext: async (index, error) => {
+      const ceiling = Math.min(max, base * 2 ** index);
+      const delayMs = opts.random ? Math.round(opts.random() * ceiling) : ceiling;
+      opts.onRetry?.(index + 2, error, delayMs);
+      await sleep(delayMs, opts.signal);
+    },
+  });
+}
+
+async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOptions<T>): AsyncGenerator<T> {
+  const isCommitted = opts.isCommitted ?? (() => true);
+  for (let index = 0; index < attempts.length; index++) {
+    if (opts.signal?.aborted) return;
+    const attempt = attempts[index];
+    if (!attempt) continue;
+    const id = opts.idOf(index);
+    const isLast = index === attempts.length - 1;
+    const controller = new AbortController();
+    const abortWithTurn = (): void => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", abortWithTurn, { once: true });
+    let iterator: AsyncIterator<T> | undefined;
+    let committed = false;
+    let finished = false;
+    /** a next() is still pending (the try timed out while waiting for it) */
+    let inFlight = false;
+    try {
+      iterator = attempt(controller.signal)[Symbol.asyncIterator]();
+      const held: T[] = [];
+      const deadline = opts.firstOutputTimeoutMs !== undefined ? Date.now() + opts.firstOutputTimeoutMs : undefined;
+      for (;;) {
+        inFlight = true;
+        const result =
+          committed || deadline === undefined
+            ? await iterator.next()
+            : await nextBefore(iterator, deadline, id, opts.firstOutputTimeoutMs ?? 0);
+        inFlight = false;
+        if (result.done) break;
+        if (committed) {
+          yield result.value;
+        } else if (isCommitted(result.value)) {
+          committed = true;
+          yield* held.splice(0);
+          yield result.value;
+        } else {
+          held.push(result.value);
+        }
+      }
+      finished = true;
+      if (!committed && opts.requireOutput && !isLast) {
+        throw new ProviderError(id, "ended without output", { retryable: true });
+      }
+      yield* held;
+      return;
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      if (isAbort(err)) throw err;
+      const error = toProviderError(id, err);
+      if (committed || isLast || !opts.shouldContinue(error, index)) throw error;
+      await opts.beforeNext?.(index, error);
+    } finally {
+      opts.signal?.removeEventListener("abort", abortWithTurn);
+      if (!finished) {
+        // a try given up (failed, timed out, or the consumer stopped): tell it, and let it close.
+        // One still busy in next() cannot close before that settles, so nobody waits for it.
+        controller.abort(new Error("attempt abandoned"));
+        const closing = iterator?.return?.();
+        if (inFlight) void closing?.catch(() => undefined);
+        else await closing?.catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** The iterator's next item, or a retryable ProviderError when the deadline passes first. */
+async function nextBefore<T>(iterator: AsyncIterator<T>, deadline: number, id: string, timeoutMs: number): Promise<IteratorResult<T>> {
+  const next = iterator.next();
+  const remaining = deadline - Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ProviderError(id, `no output within ${timeoutMs} ms`, { retryable: true })),
+      Math.max(0, remaining),
+    );
+  });
+  try {
+    return await Promise.race([next, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // the losing next() may still reject when the abandoned try is aborted; nobody waits for it
+    next.catch(() => undefined);
+  }
+}
+
+// ---------- LLM wrappers ----------
+
+const llmCommits = (event: LlmEvent): boolean => event.type === "text-delta" && event.text !== "";
+
+export interface LlmFallbackOptions {
+  onAnyError?: boolean;
+  onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
+  /** hand over to the next provider when one has said nothing after this long */
+  firstTokenTimeoutMs?: number;
+  id?: string;
+}
+
+/**
+ * One `Llm` made of several, tried in order (e.g. Gemini, then the scripted engine). Providers that
+ * do not declare the visit's language are skipped. A provider that fails, or says nothing at all,
+ * before its first words hands over to the next; once words are out, its errors propagate.
+ */
+export function withFallback<T extends Llm>(providers: readonly T[], opts: LlmFallbackOptions = {}): Llm {
+  if (providers.length === 0) throw new Error("withFallback needs at least one provider");
+  const info: StageInfo = {
+    id: opts.id ?? `fallback(${providers.map((p) => p.info.id).join(",")})`,
+    stage: "llm",
+    languages: combinedLanguages(providers),
+    local: providers.every((p) => p.info.local),
+  };
+
+  function stream(req: LlmRequest): AsyncIterable<LlmEvent> {
+    const speaking = providers.filter((p) => p.info.languages === "any" || p.info.languages.includes(req.context.language));
+    const chain = speaking.length > 0 ? speaking : providers;
+    return fallbackStream<LlmEvent>(
+      chain.map((provider) => (signal: AbortSignal) => provider.stream({ ...req, signal })),
+      {
+        ids: chain.map((p) => p.info.id),
+        signal: req.signal,
+        isCommitted: llmCommits,
+        requireOutput: true,
+        firstOutputTimeoutMs: opts.firstTokenTimeoutMs,
+        onAnyError: opts.onAnyError,
+        onFallback: opts.onFallback,
+      },
+    );
+  }
+
+  return {
+    info,
+    capabilities: { streaming: providers.every((p) => p.capabilities.streaming) },
+    stream,
+    ...groupLifecycle(providers),
+  };
+}
+
+export type LlmRetryOptions = Omit<RetryOptions<LlmEvent>, "signal" | "isCommitted" | "id">;
+
+/** Retries one `Llm` on retryable errors before its first words, with backoff. */
+export function withRetry(llm: Llm, opts: LlmRetryOptions): Llm {
+  return {
+    info: llm.info,
+    capabilities: llm.capabilities,
+    stream: (req) =>
+      retryStream<LlmEvent>((signal) => llm.stream({ ...req, signal }), {
+        ...opts,
+        id: llm.info.id,
+        signal: req.signal,
+        isCommitted: llmCommits,
+      }),
+    ...groupLifecycle([llm]),
+  };
+}
+
+function combinedLanguages(providers: readonly Llm[]): StageInfo["languages"] {
+  if (providers.some((p) => p.info.languages === "any")) return "any";
+  return [...new Set(providers.flatMap((p) => (p.info.languages === "any" ? [] : p.info.languages)))];
+}
+
+/** Lifecycle of a group: ready when any member is (the others are what fallbacks are for). */
+function groupLifecycle(members: readonly Llm[]): Required<Pick<Llm, "warmup" | "health" | "close">> {
+  return {
+    async warmup() {
+      const results = await Promise.allSettled(members.map(async (m) => m.warmup?.()));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed.length === members.length && failed[0]) throw failed[0].reason;
+    },
+    async health(): Promise<Health> {
+      const reports = await Promise.all(
+        members.map(async (m) => {
+          try {
+            const health = (await m.health?.()) ?? { ok: true, detail: "no health check" };
+            return { id: m.info.id, ...health };
+          } catch (err) {
+            return { id: m.info.id, ok: false, detail: err instanceof Error ? err.message : String(err) };
+          }
+        }),
+      );
+      return { ok: reports.some((r) => r.ok), detail: reports.map((r) => `${r.id}: ${r.ok ? "ok" : "down"} (${r.detail})`).join("; ") };
+    },
+    async close() {
+      await Promise.allSettled(members.map(async (m) => m.close?.()));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Built-in lip-sync: ARKit-52 frames from phoneme timings when the TTS gives them, from the audio alone
+ * otherwise, with blinks and brows so the face never freezes.
+ */
+import { LIP_FPS } from "@mirror/protocol";
+import type { Random } from "../../../core/clock.js";
+import type { Lipsync, LipsyncOptions, LipsyncSession } from "../../../core/contracts/lipsync.js";
+import { BuiltinLipsyncSession } from "./session.js";
+
+export interface BuiltinLipsyncOptions {
+  /** randomness of blinks and brows (inject seededRandom for reproducible frames) */
+  random?: Random;
+  /** how far past a frame audio and phonemes must be known before it goes out (ms, default 50) */
+  lookaheadMs?: number;
+  /** default true */
+  blinks?: boolean;
+}
+
+export function createBuiltinLipsync(opts: BuiltinLipsyncOptions = {}): Lipsync {
+  const random = opts.random ?? Math.random;
+  const lookahead = (opts.lookaheadMs ?? 50) / 1000;
+  const blinks = opts.blinks ?? true;
+  return {
+    info: { id: "lipsync/builtin", stage: "lipsync", languages: "any", local: true },
+    capabilities: { usesTimings: true, fps: LIP_FPS },
+    open(o: LipsyncOptions): LipsyncSession {
+      return new BuiltinLipsyncSession(o, { lookahead, random, blinks });
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { build, type Plugin } from "esbuild";
+import { consoleHtml, kioskHtml } from "./src/pages.js";
+
+export interface WebAsset {
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** Entry points, by output name; the worklets are their own bundles (an AudioWorklet loads one module). */
+const ENTRIES = {
+  kiosk: "src/kiosk/main.ts",
+  console: "src/console/main.ts",
+  "capture-worklet": "src/worklets/capture-worklet.ts",
+  "player-worklet": "src/worklets/player-worklet.ts",
+  "kiosk-style": "src/kiosk/kiosk.css",
+  "console-style": "src/console/console.css",
+} as const;
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+};
+
+/**
+ * zod's namespaces re-export every locale (~370 KB) and esbuild cannot drop them from a namespace object; the pages
+ * only need the English messages zod installs by itself, so the locale index becomes an empty module.
+ */
+const dropZodLocales: Plugin = {
+  name: "drop-zod-locales",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: "zod-locales", namespace: "empty" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+
+/**
+ * Bundles the kiosk, the console and the worklets in memory and returns URL path → asset:
+ * `/`, `/console`, `/assets/{kiosk,console,capture-worklet,player-worklet}.js`, `/assets/{kiosk,console}.css`.
+ */
+export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<Map<string, WebAsset>> {
+  const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
+  const outdir = `${root}out`;
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, path]) => [name, `${root}${path}`])),
+    outdir,
+    entryNames: "[name]",
+    bundle: true,
+    write: false,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    minify: opts.minify ?? false,
+    legalComments: "none",
+    logLevel: "silent",
+    plugins: [dropZodLocales],
+  });
+
+  const assets = new Map<string, WebAsset>();
+  const versioned = new Map<string, string>();
+  for (const file of result.outputFiles) {
+    const name = file.path.slice(outdir.length + 1).replace(/^(kiosk|console)-style\.css$/, "$1.css");
+    const url = `/assets/${name}`;
+    const ext = name.slice(name.lastIndexOf("."));
+    assets.set(url, { contentType: CONTENT_TYPES[ext] ?? "application/octet-stream", body: file.contents });
+    versioned.set(url, `${url}?v=${file.hash}`);
+  }
+  const v = (url: string): string => {
+    const u = versioned.get(url);
+    if (!u) throw new Error(`web build produced no ${url}`);
+    return u;
+  };
+
+  const encoder = new TextEncoder();
+  const html = (text: string): WebAsset => ({ contentType: CONTENT_TYPES[".html"] ?? "text/html", body: encoder.encode(text) });
+  assets.set(
+    "/",
+    html(
+      kioskHtml({
+        script: v("/assets/kiosk.js"),
+        style: v("/assets/kiosk.css"),
+        captureWorklet: v("/assets/capture-worklet.js"),
+        playerWorklet: v("/assets/player-worklet.js"),
+      }),
+    ),
+  );
+  assets.set("/console", html(consoleHtml({ script: v("/assets/console.js"), style: v("/assets/console.css") })));
+  return assets;
+}

@@ -1,0 +1,58 @@
+import { ConsoleEvent } from "@mirror/protocol";
+import { h } from "../shared/dom.js";
+import { ConsoleModel } from "./model.js";
+import { renderDeletions, renderHealth, renderTurns, renderVisits } from "./view.js";
+
+/** Operator console: a live view of `/api/console/events` (Server-Sent Events, one ConsoleEvent per message). */
+
+const model = new ConsoleModel();
+const status = h("span", { class: "conn" }, "connecting…");
+const health = h("div");
+const visits = h("div");
+const turns = h("div");
+const deletions = h("div");
+
+const root = document.getElementById("console");
+if (!root) throw new Error("console page without #console");
+root.replaceChildren(
+  h("header", {}, h("h1", {}, "Mirror · operator console"), status, health),
+  h("section", {}, h("h2", {}, "Visits"), visits),
+  h("section", {}, h("h2", {}, "Turns (ms)"), h("div", { class: "scroll" }, turns)),
+  h("section", {}, h("h2", {}, "Deletion records"), h("div", { class: "scroll" }, deletions)),
+);
+
+let queued = false;
+function render(): void {
+  if (queued) return;
+  queued = true;
+  requestAnimationFrame(() => {
+    queued = false;
+    health.replaceChildren(renderHealth(model));
+    visits.replaceChildren(renderVisits(model));
+    turns.replaceChildren(renderTurns(model));
+    deletions.replaceChildren(renderDeletions(model));
+  });
+}
+
+const source = new EventSource("/api/console/events");
+source.onopen = () => {
+  status.textContent = "live";
+  status.className = "conn ok";
+};
+source.onerror = () => {
+  status.textContent = "reconnecting…";
+  status.className = "conn bad";
+};
+source.onmessage = (e: MessageEvent<string>) => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(e.data);
+  } catch {
+    return;
+  }
+  const parsed = ConsoleEvent.safeParse(raw);
+  if (!parsed.success) return;
+  model.apply(parsed.data);
+  render();
+};
+render();

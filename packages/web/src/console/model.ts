@@ -1,0 +1,95 @@
+import type { ConsoleEvent, DeletionRecord, TurnTimings, VisitPhase } from "@mirror/protocol";
+
+/** The console's memory of the session: phases, turn timings, deletion records. Never any visitor content. */
+
+export const TIMING_COLUMNS = [
+  "sttFinal",
+  "endOfTurn",
+  "llmFirstToken",
+  "firstSentence",
+  "ttsFirstAudio",
+  "firstLipFrame",
+  "playbackStart",
+  "firstLipMotion",
+  "bargeInStop",
+] as const satisfies readonly (keyof TurnTimings)[];
+
+export interface VisitRow {
+  visitId: string;
+  phase: VisitPhase;
+  startedAt: string;
+  updatedAt: string;
+  turns: number;
+  interrupted: number;
+}
+
+export interface TurnRow {
+  visitId: string;
+  turnId: number;
+  interrupted: boolean;
+  timings: TurnTimings;
+}
+
+type Health = Extract<ConsoleEvent, { type: "health" }>["providers"];
+
+const MAX_VISITS = 50;
+const MAX_TURNS = 500;
+const MAX_DELETIONS = 50;
+
+export class ConsoleModel {
+  readonly visits = new Map<string, VisitRow>();
+  readonly turns = new Map<string, TurnRow>();
+  deletions: DeletionRecord[] = [];
+  health: Health = {};
+
+  apply(e: ConsoleEvent): void {
+    switch (e.type) {
+      case "visit": {
+        const v = this.visits.get(e.visitId);
+        if (v) {
+          v.phase = e.phase;
+          v.updatedAt = e.at;
+        } else {
+          this.visits.set(e.visitId, { visitId: e.visitId, phase: e.phase, startedAt: e.at, updatedAt: e.at, turns: 0, interrupted: 0 });
+          trim(this.visits, MAX_VISITS);
+        }
+        break;
+      }
+      case "turn": {
+        const key = `${e.visitId}#${e.turnId}`;
+        const known = this.turns.has(key);
+        this.turns.set(key, { visitId: e.visitId, turnId: e.turnId, interrupted: e.interrupted, timings: e.timings });
+        trim(this.turns, MAX_TURNS);
+        const v = this.visits.get(e.visitId);
+        if (v && !known) {
+          v.turns++;
+          if (e.interrupted) v.interrupted++;
+        }
+        break;
+      }
+      case "purged":
+        this.deletions = [e.record, ...this.deletions].slice(0, MAX_DELETIONS);
+        break;
+      case "health":
+        this.health = e.providers;
+        break;
+    }
+  }
+
+  /** Values of one timing over the session's turns. */
+  column(name: (typeof TIMING_COLUMNS)[number]): number[] {
+    const out: number[] = [];
+    for (const t of this.turns.values()) {
+      const v = t.timings[name];
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+}
+
+function trim<K, V>(m: Map<K, V>, max: number): void {
+  for (const k of m.keys()) {
+    if (m.size <= max) break;
+    m.delete(k);
+  }
+}

@@ -1,0 +1,319 @@
+import type { BinaryFrame, Language, ServerMessage, ServerMessageOf, VisitPhase } from "@mirror/protocol";
+import { MicCapture } from "./audio/capture.js";
+import { ReplyPlayer } from "./audio/player.js";
+import { CaptureFlow } from "./capture-flow.js";
+import { Animator } from "./renderer/animator.js";
+import { FaceRenderer } from "./renderer/renderer.js";
+import { FrameTimeline } from "./renderer/timeline.js";
+import { KioskSocket, type SocketHandlers } from "./socket.js";
+import { KioskStats, exposeStats } from "./stats.js";
+import { HOLD_SAMPLES, TurnPlayback } from "./turns.js";
+import { KioskView, type Screen, type ViewActions } from "./view.js";
+
+export interface KioskConfig {
+  wsUrl: string;
+  captureWorkletUrl: string;
+  playerWorkletUrl: string;
+  size: { width: number; height: number };
+  /** start recording the voice sample as soon as its screen appears (automated walks) */
+  autostart: boolean;
+}
+
+const SCREEN_PHASE: Record<Screen, VisitPhase> = {
+  attract: "attract",
+  consent: "consent",
+  declined: "consent",
+  photo: "capture",
+  sample: "capture",
+  clone: "clone",
+  conversation: "conversation",
+  farewell: "farewell",
+  purged: "purge",
+};
+/** how long "nothing was recorded" / "deleted" stay up before the attract screen */
+const MESSAGE_MS = 5000;
+/** nobody touched the consent / photo / sample screens for this long: the visitor walked away */
+const IDLE_MS = 90_000;
+/** farewell without a `purged` from the server (link lost): stop waiting */
+const FAREWELL_MAX_MS = 90_000;
+
+/** The kiosk's state machine: which screen, what is sent when, and what the server's messages change. */
+export class KioskApp implements SocketHandlers, ViewActions {
+  private readonly stats = new KioskStats();
+  private readonly view: KioskView;
+  private readonly socket: KioskSocket;
+  private readonly mic: MicCapture;
+  private readonly player: ReplyPlayer;
+  private readonly timeline = new FrameTimeline();
+  private readonly turns: TurnPlayback;
+  private readonly captureFlow: CaptureFlow;
+  private readonly renderer: FaceRenderer | null = null;
+  private readonly animator: Animator | null = null;
+  private screen: Screen = "attract";
+  private consented = false;
+  private conversationStarted = false;
+  private maxConversationMs = 300_000;
+  private screenTimer = 0;
+  private idleTimer = 0;
+
+  constructor(
+    root: HTMLElement,
+    private readonly config: KioskConfig,
+  ) {
+    this.view = new KioskView(root, this, config.size);
+    this.socket = new KioskSocket(config.wsUrl, this);
+    this.mic = new MicCapture(config.captureWorkletUrl);
+    this.player = new ReplyPlayer(
+      config.playerWorkletUrl,
+      (e) => this.turns.playerEvent(e),
+      (msg) => this.fail(msg),
+    );
+    this.turns = new TurnPlayback(this.socket, this.player, this.timeline, this.mic, this.stats);
+    try {
+      this.renderer = new FaceRenderer(this.view.canvas);
+      this.animator = new Animator(this.renderer, this.timeline, () => this.turns.position(), HOLD_SAMPLES, (f) =>
+        this.turns.rendered(f),
+      );
+    } catch (e) {
+      this.fail(`renderer: ${String(e)}`);
+    }
+    this.captureFlow = new CaptureFlow(this.view, this.socket, this.mic, this.renderer, {
+      photoAccepted: () => this.go("sample"),
+      sampleAccepted: () => this.go("clone"),
+      fail: (msg) => this.fail(msg),
+    });
+  }
+
+  /** Boots the kiosk: stats hook, idle watch, socket. */
+  run(): void {
+    exposeStats(this.stats, {
+      fps: () => (this.animator?.running ? this.animator.fps : 0),
+      playedSamples: () => this.player.playedSamples,
+    });
+    document.addEventListener("pointerdown", () => this.armIdle(), { passive: true });
+    this.socket.connect();
+  }
+
+  // ---------- socket ----------
+
+  onOpen(): void {
+    this.stats.connected = true;
+    this.view.setConnected(true);
+    this.socket.send({ type: "hello" });
+  }
+
+  onClose(): void {
+    this.stats.connected = false;
+    this.view.setConnected(false);
+    // the server ends the visit of a kiosk that went away; nothing of it may stay here either
+    this.wipe();
+    if (!this.showingMessage) this.go("attract");
+  }
+
+  onInvalid(what: string): void {
+    this.fail(what);
+  }
+
+  onBinary(f: BinaryFrame): void {
+    this.turns.audio(f);
+  }
+
+  onMessage(m: ServerMessage): void {
+    switch (m.type) {
+      case "visit":
+        return this.newVisit(m);
+      case "phase":
+        return this.serverPhase(m.phase);
+      case "photo-result":
+        return this.captureFlow.photoResult(m);
+      case "sample-result":
+        return this.captureFlow.sampleResult(m);
+      case "clone-ready":
+        return this.enterConversation();
+      case "listening":
+        return this.view.conversation.setListening(true);
+      case "transcript":
+        this.view.conversation.setListening(!m.final);
+        return this.view.conversation.transcript(m.text, m.final);
+      case "reply-text":
+        return this.view.conversation.replyText(m.text);
+      case "turn-start":
+      case "frames":
+      case "turn-end":
+      case "interrupt":
+        return this.turns.handle(m);
+      case "timings":
+        return; // for the operator console, not the visitor
+      case "error":
+        this.fail(`${m.code}: ${m.message}`);
+        this.view.toast(m.message || this.view.t("error.generic"));
+        return this.captureFlow.serverError(m.message || this.view.t("error.generic"));
+      case "purged":
+        this.wipe();
+        // a declined consent is purged too, and then "nothing was recorded" is the right message
+        if (this.screen !== "declined") this.showThenAttract("purged");
+        return;
+    }
+  }
+
+  // ---------- visitor actions ----------
+
+  start(): void {
+    // the Start tap is the user gesture that lets both audio contexts run
+    this.mic.unlock();
+    this.player.unlock();
+    this.go("consent");
+  }
+
+  setLanguage(lang: Language): void {
+    this.view.setLanguage(lang);
+    this.captureFlow.showSentence();
+  }
+
+  accept(): void {
+    this.consented = true;
+    this.socket.send({ type: "consent", accepted: true, language: this.view.language });
+    this.go("photo");
+  }
+
+  decline(): void {
+    this.socket.send({ type: "consent", accepted: false, language: this.view.language });
+    this.wipe();
+    this.showThenAttract("declined");
+  }
+
+  takePhoto(): void {
+    this.captureFlow.takePhoto();
+  }
+
+  recordSample(): void {
+    this.captureFlow.recordSample();
+  }
+
+  endVisit(): void {
+    this.socket.send({ type: "end-visit", reason: "visitor" });
+    this.enterFarewell();
+  }
+
+  // ---------- server-driven steps ----------
+
+  private newVisit(m: ServerMessageOf<"visit">): void {
+    this.wipe();
+    this.stats.visitId = m.visitId;
+    this.stats.serverPhase = m.phase;
+    this.maxConversationMs = m.maxConversationMs;
+    this.captureFlow.setSentences(m.sampleSentences);
+    this.setLanguage(m.language);
+    // a "deleted" / "nothing recorded" message still up ends by itself, then attract
+    if (!this.showingMessage) this.go(m.phase === "consent" ? "consent" : "attract");
+  }
+
+  private serverPhase(phase: VisitPhase): void {
+    this.stats.serverPhase = phase;
+    switch (phase) {
+      case "clone":
+        if (this.screen === "sample") this.go("clone");
+        return;
+      case "conversation":
+        return this.enterConversation();
+      case "farewell":
+      case "purge":
+        if (this.screen !== "purged" && this.screen !== "declined") this.enterFarewell();
+        return;
+      case "attract":
+        if (!this.showingMessage && this.screen !== "attract") {
+          this.wipe();
+          this.go("attract");
+        }
+        return;
+      case "consent":
+      case "capture":
+        return; // the kiosk walks these itself
+    }
+  }
+
+  private enterConversation(): void {
+    if (this.conversationStarted || !this.consented) return;
+    this.conversationStarted = true;
+    this.socket.send({ type: "start-conversation" });
+    this.go("conversation");
+    this.view.conversation.begin(this.maxConversationMs);
+    this.player.unlock();
+    this.mic
+      .start()
+      .then(() => this.turns.startMic())
+      .catch((e: unknown) => this.fail(`microphone: ${String(e)}`));
+  }
+
+  private enterFarewell(): void {
+    this.turns.stopMicStream();
+    this.view.conversation.setListening(false);
+    if (this.screen !== "farewell") this.go("farewell");
+  }
+
+  // ---------- screens and cleanup ----------
+
+  private go(screen: Screen): void {
+    const leaving = this.screen;
+    this.screen = screen;
+    this.stats.screen = screen;
+    this.stats.phase = SCREEN_PHASE[screen];
+    this.view.show(screen);
+    this.armIdle();
+    if (leaving === "photo" && screen !== "photo") this.captureFlow.closeCamera();
+    if (leaving === "sample" && screen !== "sample") this.captureFlow.closeSample();
+    if (screen === "photo" && leaving !== "photo") this.captureFlow.openCamera();
+    if (screen === "sample" && leaving !== "sample") this.captureFlow.openSample(this.config.autostart);
+    if (screen === "conversation" || screen === "farewell") this.animator?.start();
+    else this.animator?.stop();
+    clearTimeout(this.screenTimer);
+    this.screenTimer = 0;
+    if (screen === "farewell") {
+      this.screenTimer = window.setTimeout(() => {
+        this.wipe();
+        this.showThenAttract("purged");
+      }, FAREWELL_MAX_MS);
+    }
+  }
+
+  /** "Nothing was recorded" / "deleted" is up; it goes to attract by itself. */
+  private get showingMessage(): boolean {
+    return this.screen === "declined" || this.screen === "purged";
+  }
+
+  /** Shows a message screen for a while, then the attract screen. */
+  private showThenAttract(screen: "declined" | "purged"): void {
+    this.go(screen);
+    this.screenTimer = window.setTimeout(() => {
+      this.screenTimer = 0;
+      this.go("attract");
+    }, MESSAGE_MS);
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.screen !== "consent" && this.screen !== "photo" && this.screen !== "sample") return;
+    this.idleTimer = window.setTimeout(() => {
+      if (this.consented) {
+        this.socket.send({ type: "end-visit", reason: "walked-away" });
+        this.wipe();
+        this.go("farewell");
+      } else this.go("attract");
+    }, IDLE_MS);
+  }
+
+  /** Drops everything of the visitor held in this page: photo, face texture, audio, words on screen. */
+  private wipe(): void {
+    this.captureFlow.wipe();
+    this.turns.reset();
+    this.mic.stop();
+    this.renderer?.clearPhoto();
+    this.view.conversation.clear();
+    this.consented = false;
+    this.conversationStarted = false;
+  }
+
+  private fail(message: string): void {
+    this.stats.lastError = message;
+  }
+}

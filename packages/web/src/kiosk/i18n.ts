@@ -1,0 +1,109 @@
+import type { Language } from "@mirror/protocol";
+
+const EN = {
+  "attract.title": "Mirror",
+  "attract.subtitle": "Talk with yourself.",
+  "attract.start": "Start",
+  "consent.title": "Before we begin",
+  "consent.intro": "To make a talking copy of you, we capture:",
+  "consent.photo": "a photo of your face",
+  "consent.voice": "a short recording of your voice (5–10 seconds)",
+  "consent.talk": "what you say in the conversation (about 5 minutes)",
+  "consent.use": "They are used only for this conversation, on this installation. Nothing is shared.",
+  "consent.delete": "When you finish, everything is deleted: your photo, your voice, what you said and the copy itself.",
+  "consent.accept": "I agree",
+  "consent.decline": "No, thank you",
+  "declined.title": "No problem.",
+  "declined.body": "Nothing was recorded.",
+  "photo.title": "Your face",
+  "photo.hint": "Place your face inside the oval and look into the camera.",
+  "photo.take": "Take photo",
+  "photo.checking": "One moment…",
+  "photo.retake": "Let's try that again.",
+  "photo.noCamera": "We could not open the camera. Please ask someone from the staff.",
+  "sample.title": "Your voice",
+  "sample.hint": "Press the button and read this aloud, in your normal voice:",
+  "sample.sentence":
+    "The rainbow is a division of white light into many beautiful colors. These take the shape of a long round arch.",
+  "sample.record": "Record",
+  "sample.listening": "Listening…",
+  "sample.checking": "Checking…",
+  "sample.retake": "Try again",
+  "sample.noMic": "We could not open the microphone. Please ask someone from the staff.",
+  "problem.no-speech": "We did not hear anything. Please read the sentence aloud.",
+  "problem.too-short": "That was a bit short. Please read the whole sentence.",
+  "problem.too-quiet": "We could hardly hear you. Please come a little closer and speak up.",
+  "problem.clipped": "That was too loud. Please step back a little.",
+  "clone.title": "Making your double…",
+  "clone.body": "Your face and voice are being copied. This takes a few seconds.",
+  "conversation.listening": "Listening",
+  "conversation.end": "End",
+  "farewell.title": "Thank you.",
+  "farewell.body": "Your double says goodbye.",
+  "purged.title": "Your face and voice have been deleted.",
+  "purged.body": "Nothing of your visit is kept.",
+  "error.generic": "Something went wrong. Let's try again.",
+  "status.reconnecting": "Reconnecting…",
+} as const;
+
+export type TextKey = keyof typeof EN;
+
+const NL: Record<TextKey, string> = {
+  "attract.title": "Mirror",
+  "attract.subtitle": "Praat met jezelf.",
+  "attract.start": "Start",
+  "consent.title": "Voordat we beginnen",
+  "consent.intro": "Om een pratende kopie van jou te maken, nemen we op:",
+  "consent.photo": "een foto van je gezicht",
+  "consent.voice": "een korte opname van je stem (5–10 seconden)",
+  "consent.talk": "wat je zegt in het gesprek (ongeveer 5 minuten)",
+  "consent.use": "Ze worden alleen voor dit gesprek gebruikt, op deze installatie. Er wordt niets gedeeld.",
+  "consent.delete": "Als je klaar bent, wordt alles gewist: je foto, je stem, wat je zei en de kopie zelf.",
+  "consent.accept": "Akkoord",
+  "consent.decline": "Nee, dank je",
+  "declined.title": "Geen probleem.",
+  "declined.body": "Er is niets opgenomen.",
+  "photo.title": "Je gezicht",
+  "photo.hint": "Plaats je gezicht in het ovaal en kijk in de camera.",
+  "photo.take": "Maak foto",
+  "photo.checking": "Een moment…",
+  "photo.retake": "Laten we het nog eens proberen.",
+  "photo.noCamera": "De camera kon niet worden geopend. Vraag het even aan een medewerker.",
+  "sample.title": "Je stem",
+  "sample.hint": "Druk op de knop en lees dit hardop voor, met je gewone stem:",
+  "sample.sentence":
+    "De regenboog is een verdeling van wit licht in vele prachtige kleuren. Die nemen de vorm aan van een lange ronde boog.",
+  "sample.record": "Opnemen",
+  "sample.listening": "Ik luister…",
+  "sample.checking": "Even controleren…",
+  "sample.retake": "Opnieuw",
+  "sample.noMic": "De microfoon kon niet worden geopend. Vraag het even aan een medewerker.",
+  "problem.no-speech": "We hoorden niets. Lees de zin hardop voor.",
+  "problem.too-short": "Dat was wat kort. Lees de hele zin voor.",
+  "problem.too-quiet": "We hoorden je nauwelijks. Kom iets dichterbij en spreek wat luider.",
+  "problem.clipped": "Dat was te hard. Ga een stapje terug.",
+  "clone.title": "Je dubbelganger wordt gemaakt…",
+  "clone.body": "Je gezicht en stem worden gekopieerd. Dit duurt een paar seconden.",
+  "conversation.listening": "Ik luister",
+  "conversation.end": "Stoppen",
+  "farewell.title": "Dank je wel.",
+  "farewell.body": "Je dubbelganger neemt afscheid.",
+  "purged.title": "Je gezicht en stem zijn gewist.",
+  "purged.body": "Er wordt niets van je bezoek bewaard.",
+  "error.generic": "Er ging iets mis. We proberen het opnieuw.",
+  "status.reconnecting": "Opnieuw verbinden…",
+};
+
+const TEXTS: Record<Language, Record<TextKey, string>> = { en: EN, nl: NL };
+
+export function text(lang: Language, key: TextKey): string {
+  return TEXTS[lang][key];
+}
+
+/** Sets the text of every `[data-i18n]` element under `root`. */
+export function applyLanguage(root: ParentNode, lang: Language): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    const key = el.dataset.i18n as TextKey | undefined;
+    if (key && key in EN) el.textContent = text(lang, key);
+  }
+}

@@ -1,0 +1,50 @@
+/** The two HTML pages; asset URLs carry a content hash so a restarted server never meets a stale cache. */
+
+export interface KioskAssets {
+  script: string;
+  style: string;
+  captureWorklet: string;
+  playerWorklet: string;
+}
+
+export interface ConsoleAssets {
+  script: string;
+  style: string;
+}
+
+function attr(v: string): string {
+  return v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
+
+function page(title: string, style: string, script: string, body: string, bodyAttrs = ""): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${title}</title>
+<link rel="stylesheet" href="${attr(style)}">
+</head>
+<body${bodyAttrs}>
+${body}
+<script type="module" src="${attr(script)}"></script>
+</body>
+</html>
+`;
+}
+
+export function kioskHtml(a: KioskAssets): string {
+  return page(
+    "Mirror",
+    a.style,
+    a.script,
+    `<main id="app"><noscript>Mirror needs JavaScript.</noscript></main>`,
+    ` data-capture-worklet="${attr(a.captureWorklet)}" data-player-worklet="${attr(a.playerWorklet)}"`,
+  );
+}
+
+export function consoleHtml(a: ConsoleAssets): string {
+  return page("Mirror · console", a.style, a.script, `<div id="console"></div>`);
+}
