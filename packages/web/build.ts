@@ -66,7 +66,7 @@ export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<M
     const url = `/assets/${name}`;
     const ext = name.slice(name.lastIndexOf("."));
     assets.set(url, { contentType: CONTENT_TYPES[ext] ?? "application/octet-stream", body: file.contents });
-    versioned.set(url, `${url}?v=${file.hash}`);
+    versioned.set(url, `${url}?v=${encodeURIComponent(file.hash)}`);
   }
   const v = (url: string): string => {
     const u = versioned.get(url);

@@ -54,7 +54,6 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   const messages: ServerMessage[] = [];
   const errors: string[] = [];
   const turnsById = new Map<number, { turn: Turn; userText: string; replyText: string }>();
-  let session!: VisitSession;
   const player = new SimulatedPlayer(clock, speed, (turnId, event, agoMs, sample) =>
     session.handleMessage({ type: "playback", turnId, event, agoMs, sample }),
   );
@@ -64,7 +63,7 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
       player.notify();
     },
   };
-  session = new VisitSession({
+  const session = new VisitSession({
     providers: o.providers,
     plan: o.plan,
     clock,

@@ -30,6 +30,8 @@ const SCREEN_PHASE: Record<Screen, VisitPhase> = {
   farewell: "farewell",
   purged: "purge",
 };
+/** errors about the kiosk's own messages: the visitor gets the generic sentence, not the technical one */
+const PROTOCOL_ERRORS = new Set(["bad-message", "bad-frame", "wrong-phase"]);
 /** how long "nothing was recorded" / "deleted" stay up before the attract screen */
 const MESSAGE_MS = 5000;
 /** nobody touched the consent / photo / sample screens for this long: the visitor walked away */
@@ -104,6 +106,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
 
   onClose(): void {
     this.stats.connected = false;
+    this.stats.visitId = null;
     this.view.setConnected(false);
     // the server ends the visit of a kiosk that went away; nothing of it may stay here either
     this.wipe();
@@ -136,7 +139,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
         this.view.conversation.setListening(!m.final);
         return this.view.conversation.transcript(m.text, m.final);
       case "reply-text":
-        return this.view.conversation.replyText(m.text);
+        return this.view.conversation.replyText(m.turnId, m.text);
       case "turn-start":
       case "frames":
       case "turn-end":
@@ -144,10 +147,12 @@ export class KioskApp implements SocketHandlers, ViewActions {
         return this.turns.handle(m);
       case "timings":
         return; // for the operator console, not the visitor
-      case "error":
+      case "error": {
         this.fail(`${m.code}: ${m.message}`);
-        this.view.toast(m.message || this.view.t("error.generic"));
-        return this.captureFlow.serverError(m.message || this.view.t("error.generic"));
+        const message = PROTOCOL_ERRORS.has(m.code) || !m.message ? this.view.t("error.generic") : m.message;
+        this.view.toast(message);
+        return this.captureFlow.serverError(message);
+      }
       case "purged":
         this.wipe();
         // a declined consent is purged too, and then "nothing was recorded" is the right message

@@ -25,13 +25,21 @@ export interface Photo {
 /** Webcam preview and capture. The preview is mirrored (people know their mirror image), and so is the photo. */
 export class Camera {
   private stream: MediaStream | null = null;
+  /** bumped by stop(): a start() still waiting for the device must not open the camera after it */
+  private epoch = 0;
 
   async start(video: HTMLVideoElement): Promise<void> {
     if (!this.stream) {
-      this.stream = await navigator.mediaDevices.getUserMedia({
+      const epoch = this.epoch;
+      const stream = await navigator.mediaDevices.getUserMedia({
         video: { facingMode: "user", width: { ideal: 1280 }, height: { ideal: 960 } },
         audio: false,
       });
+      if (epoch !== this.epoch || this.stream) {
+        for (const t of stream.getTracks()) t.stop();
+        return;
+      }
+      this.stream = stream;
     }
     video.srcObject = this.stream;
     video.muted = true;
@@ -40,6 +48,7 @@ export class Camera {
   }
 
   stop(video?: HTMLVideoElement): void {
+    this.epoch++;
     for (const t of this.stream?.getTracks() ?? []) t.stop();
     this.stream = null;
     if (video) video.srcObject = null;

@@ -4,7 +4,14 @@ import { applyLanguage, text, type TextKey } from "./i18n.js";
 import { ConversationScreen } from "./screens/conversation.js";
 import { PhotoScreen } from "./screens/photo.js";
 import { SampleScreen } from "./screens/sample.js";
-import { attractScreen, cloneScreen, consentScreen, messageScreen, type ScreenActions } from "./screens/simple.js";
+import {
+  attractScreen,
+  cloneScreen,
+  consentScreen,
+  languageToggle,
+  messageScreen,
+  type ScreenActions,
+} from "./screens/simple.js";
 
 export type Screen =
   | "attract"
@@ -61,7 +68,7 @@ export class KioskView {
       this.sections.set(name, el);
       root.append(el);
     }
-    root.append(this.toastEl, this.statusEl);
+    root.append(languageToggle(actions), this.toastEl, this.statusEl);
     this.setLanguage("en");
     this.show("attract");
     this.setConnected(false);

@@ -5,7 +5,7 @@ import type { Llm, LlmEvent, LlmRequest } from "../../core/contracts/llm.js";
 import type { OutputEvent, Sink } from "../../core/contracts/sink.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../core/contracts/tts.js";
 import { AsyncQueue } from "../../core/async-queue.js";
-import { ProviderError } from "../../core/errors.js";
+import type { ProviderError } from "../../core/errors.js";
 import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../../core/contracts/stt.js";
 
 const info = (id: string, stage: StageInfo["stage"]): StageInfo => ({ id, stage, languages: "any", local: true });

@@ -14,6 +14,8 @@ export class MicCapture {
   private source: MediaStreamAudioSourceNode | null = null;
   private node: AudioWorkletNode | null = null;
   private moduleLoaded: Promise<void> | null = null;
+  /** bumped by stop(): a start() still waiting for the device must not open the mic after it */
+  private epoch = 0;
   private readonly listeners = new Set<(f: MicFrame) => void>();
 
   constructor(private readonly workletUrl: string) {}
@@ -30,6 +32,7 @@ export class MicCapture {
 
   async start(): Promise<void> {
     if (this.node) return;
+    const epoch = this.epoch;
     this.unlock();
     const ctx = this.ctx;
     if (!ctx) return;
@@ -40,7 +43,7 @@ export class MicCapture {
       }),
       this.moduleLoaded,
     ]);
-    if (this.node) {
+    if (this.node || epoch !== this.epoch) {
       for (const t of stream.getTracks()) t.stop();
       return;
     }
@@ -73,6 +76,7 @@ export class MicCapture {
   }
 
   stop(): void {
+    this.epoch++;
     this.source?.disconnect();
     this.node?.disconnect();
     if (this.node) this.node.port.onmessage = null;

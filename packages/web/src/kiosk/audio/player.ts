@@ -9,7 +9,7 @@ export interface PlayerEvent {
   time: number;
 }
 
-type PosReport = Extract<PlayerReport, { type: "pos" }>;
+export type PosReport = Extract<PlayerReport, { type: "pos" }>;
 
 const REPORT_HISTORY = 64; // ~0.7 s of position reports, longer than any output latency
 
@@ -87,18 +87,7 @@ export class ReplyPlayer {
 
   /** Which turn and sample the visitor hears now; null when silence is playing. */
   position(): { turnId: number; sample: number } | null {
-    const now = this.audibleTime();
-    const rate = this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE;
-    // latest report at or before the audible time
-    let i = this.reports.length - 1;
-    while (i >= 0 && (this.reports[i]?.time ?? 0) > now) i--;
-    const r = this.reports[i];
-    if (!r || r.turnId === null) return null;
-    let sample = r.sample + Math.max(0, now - r.time) * rate;
-    const next = this.reports[i + 1];
-    if (next && next.turnId === r.turnId) sample = Math.min(sample, next.sample);
-    else sample = Math.min(sample, r.sample + 0.03 * rate);
-    return { turnId: r.turnId, sample: Math.floor(sample) };
+    return positionAt(this.reports, this.audibleTime(), this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE);
   }
 
   close(): void {
@@ -139,4 +128,25 @@ export class ReplyPlayer {
     if (this.node) this.node.port.postMessage(cmd, transfer);
     else this.pending.push({ cmd, transfer });
   }
+}
+
+/**
+ * The sample audible at context time `now`: from the latest report rendered at or before it, extrapolated by the
+ * elapsed time, but never past the next report (it says where playback really went, e.g. an underrun) nor more
+ * than 30 ms beyond the newest one.
+ */
+export function positionAt(
+  reports: readonly PosReport[],
+  now: number,
+  rate: number,
+): { turnId: number; sample: number } | null {
+  let i = reports.length - 1;
+  while (i >= 0 && (reports[i]?.time ?? 0) > now) i--;
+  const r = reports[i];
+  if (!r || r.turnId === null) return null;
+  let sample = r.sample + Math.max(0, now - r.time) * rate;
+  const next = reports[i + 1];
+  if (next && next.turnId === r.turnId) sample = Math.min(sample, next.sample);
+  else sample = Math.min(sample, r.sample + 0.03 * rate);
+  return { turnId: r.turnId, sample: Math.round(sample) };
 }

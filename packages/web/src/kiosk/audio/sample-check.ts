@@ -69,9 +69,10 @@ export function analyzeSample(pcm: Int16Array, sampleRate: number): SampleAnalys
   const rmsDbfs = speechSamples > 0 ? dbfs(Math.sqrt(speechSq / speechSamples)) : -120;
   const clippedRatio = pcm.length > 0 ? clipped / pcm.length : 0;
   const problems: LocalProblem[] = [];
+  // quiet speech also loses frames to the gate: then "quiet" is the cause to tell, not "short"
   if (speechMs < 300) problems.push("no-speech");
+  else if (rmsDbfs < SAMPLE_LIMITS.quietDbfs) problems.push("too-quiet");
   else if (speechMs < SAMPLE_LIMITS.minSpeechMs) problems.push("too-short");
-  if (speechMs >= 300 && rmsDbfs < SAMPLE_LIMITS.quietDbfs) problems.push("too-quiet");
   if (clippedRatio > SAMPLE_LIMITS.clippedRatio) problems.push("clipped");
   return { durationMs: (pcm.length / sampleRate) * 1000, speechMs, rmsDbfs, peakDbfs: dbfs(peak), clippedRatio, problems };
 }

@@ -18,6 +18,8 @@ uniform float u_aspect; // image height / width
 ${WEIGHT_DEFINES}
 
 float bump(vec2 d, vec2 r) { vec2 q = d / r; return exp(-dot(q, q)); }
+// like bump, but exactly 0 from distance r on, so the face outline beside the mouth stays put
+float bell(vec2 d, vec2 r) { float q = min(1.0, dot(d / r, d / r)); return (1.0 - q) * (1.0 - q); }
 float lipsApart() { return clamp(jawOpen - mouthClose + 0.3 * mouthFunnel, 0.0, 1.0); }
 `;
 
@@ -51,7 +53,7 @@ vec2 mouthDisplacement(vec2 p) {
   disp.y -= upperLip * (0.016 * upperUp + 0.006 * jawOpen);
 
   // Pucker / funnel pull the mouth towards its centre; mouthLeft/Right shift it.
-  float mouth = bump(d, vec2(1.6 * hw, 0.08));
+  float mouth = bell(d, vec2(1.6 * hw, 0.1));
   disp.x -= d.x * mouth * (0.35 * mouthPucker + 0.25 * mouthFunnel);
   disp.x += mouth * 0.03 * (mouthRight - mouthLeft);
 
@@ -70,7 +72,7 @@ vec2 mouthDisplacement(vec2 p) {
   disp.y -= d.y * lips * 0.35 * clamp(press, 0.0, 1.0);
 
   // Cheeks puff outwards.
-  disp.x += 0.02 * cheekPuff * (bump(d - vec2(1.7 * hw, -0.06), vec2(0.08)) - bump(d + vec2(1.7 * hw, 0.06), vec2(0.08)));
+  disp.x += 0.02 * cheekPuff * (bell(d - vec2(1.6 * hw, -0.06), vec2(0.1)) - bell(d + vec2(1.6 * hw, 0.06), vec2(0.1)));
   return disp;
 }
 
@@ -105,16 +107,18 @@ ${COMMON}
 
 void main() {
   vec4 c = texture(u_tex, v_uv);
+  outColor = vec4(c.rgb, 1.0);
   // The lip line band (in the photo's own coordinates) is what the jaw stretches open: paint it as mouth interior.
   vec2 d = vec2(v_uv.x, v_uv.y * u_aspect) - u_mouth;
+  float open = smoothstep(0.02, 0.2, lipsApart());
+  // cheap early exit for the (coherent) pixels far from the mouth; software GL pays for every instruction
+  if (open == 0.0 || abs(d.y - 0.009) > 0.025 || abs(d.x) > 1.2 * u_halfW) return;
   float widen = 0.06 * (mouthSmileLeft + mouthSmileRight + mouthStretchLeft + mouthStretchRight);
   float rx = u_halfW * (0.85 - 0.35 * mouthPucker - 0.2 * mouthFunnel + widen);
   vec2 q = vec2(d.x / rx, (d.y - 0.009) / 0.021);
   float e = dot(q, q);
-  float open = smoothstep(0.02, 0.2, lipsApart());
   float inside = (1.0 - smoothstep(0.4, 1.0, e)) * open;
   vec3 interior = mix(vec3(0.08, 0.025, 0.03), vec3(0.32, 0.13, 0.13), smoothstep(0.15, 1.0, e));
-  c.rgb = mix(c.rgb, interior, inside * 0.93);
-  outColor = vec4(c.rgb, 1.0);
+  outColor.rgb = mix(c.rgb, interior, inside * 0.93);
 }
 `;

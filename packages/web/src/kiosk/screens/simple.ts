@@ -10,7 +10,8 @@ export interface ScreenActions {
   setLanguage(lang: Language): void;
 }
 
-function languageToggle(actions: ScreenActions): HTMLElement {
+/** One toggle for the whole page; CSS shows it on the attract and consent screens only. */
+export function languageToggle(actions: ScreenActions): HTMLElement {
   const opt = (lang: Language, label: string): HTMLButtonElement => {
     const b = h("button", { type: "button", class: "lang", "data-lang": lang, "data-testid": `lang-${lang}` }, label);
     b.addEventListener("click", () => actions.setLanguage(lang));
@@ -23,7 +24,6 @@ export function attractScreen(actions: ScreenActions): HTMLElement {
   return h(
     "section",
     { class: "screen attract", "data-screen": "attract" },
-    languageToggle(actions),
     h("h1", i18n("attract.title", { class: "title" })),
     h("p", i18n("attract.subtitle", { class: "subtitle" })),
     button("attract.start", "start", () => actions.start(), "primary big"),
@@ -34,7 +34,6 @@ export function consentScreen(actions: ScreenActions): HTMLElement {
   return h(
     "section",
     { class: "screen consent", "data-screen": "consent" },
-    languageToggle(actions),
     h("h2", i18n("consent.title")),
     h("p", i18n("consent.intro")),
     h("ul", {}, h("li", i18n("consent.photo")), h("li", i18n("consent.voice")), h("li", i18n("consent.talk"))),

@@ -125,7 +125,8 @@ export class FaceAnimator {
 function audioPose(f: FrameFeatures, loud: number, out: Float32Array): void {
   out.fill(0);
   if (loud <= 0) return;
-  const fric = clamp01((f.high - 0.25) / 0.35);
+  // hiss: energy above 4 kHz, or (for narrow-band audio) many zero crossings
+  const fric = clamp01(Math.max((f.high - 0.25) / 0.35, (f.zcr - 0.3) / 0.25));
   const round = clamp01((f.low - 0.72) / 0.12) * (1 - fric);
   const spread = clamp01((f.mid + f.high - 0.28) / 0.25) * (1 - fric);
   const open = loud ** 1.5;

@@ -200,6 +200,18 @@ describe("builtin lip-sync: streaming", () => {
     expect(seen[seen.length - 1]!.sample).toBe(19200 - SR / LIP_FPS);
   });
 
+  it("after the end, frames go on over silence until the mouth has settled (at most 300 ms)", async () => {
+    const { pcm, voicedTo } = speechLikeAudio(0.3, 1);
+    const cut = pcm.subarray(0, voicedTo - 2400); // the audio stops mid-syllable
+    const frames = await animate(cut);
+    const last = frames[frames.length - 1]!;
+    expect(last.sample).toBeGreaterThan(cut.length);
+    expect(last.sample).toBeLessThanOrEqual(cut.length + 0.3 * SR);
+    expect(Math.max(...MOUTH.map((k) => last.weights[k] ?? 0))).toBeLessThan(0.05);
+    const atEnd = frames.filter((f) => f.sample < cut.length).pop()!;
+    expect(Math.max(...MOUTH.map((k) => atEnd.weights[k] ?? 0))).toBeGreaterThan(0.1);
+  });
+
   it("abort drops frames not yet taken", async () => {
     const ac = new AbortController();
     const s = open(1, ac.signal);

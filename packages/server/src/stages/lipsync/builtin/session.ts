@@ -1,7 +1,9 @@
 /**
  * One turn of lip-sync, streaming: a frame goes out as soon as the audio it needs (its sample plus the
  * look-ahead) has been pushed, and, once phonemes have been seen, as soon as they reach that far too.
+ * After "end", a few frames past the audio let the mouth settle instead of freezing mid-syllable.
  */
+import { BLENDSHAPE_INDEX, MOUTH_SHAPES } from "@mirror/protocol";
 import { AsyncQueue } from "../../../core/async-queue.js";
 import type { LipFrame, LipsyncInput, LipsyncOptions, LipsyncSession } from "../../../core/contracts/lipsync.js";
 import { FaceAnimator } from "./animator.js";
@@ -9,6 +11,10 @@ import type { AnimatorOptions } from "./animator.js";
 
 /** audio this far past the phonemes means none are coming for it: the frames go on from audio alone */
 const MAX_PHONEME_LAG_S = 0.3;
+/** after the last audio, frames go on (over silence) until the mouth has settled, at most this long */
+const MAX_TAIL_S = 0.3;
+const REST_LEVEL = 0.02;
+const MOUTH = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
 
 export class BuiltinLipsyncSession implements LipsyncSession {
   readonly frames: AsyncIterable<LipFrame>;
@@ -17,6 +23,7 @@ export class BuiltinLipsyncSession implements LipsyncSession {
   private readonly lookaheadSamples: number;
   private readonly maxLagSamples: number;
   private next = 0;
+  private mouth = 0;
   private ended = false;
   private stopped = false;
 
@@ -56,7 +63,10 @@ export class BuiltinLipsyncSession implements LipsyncSession {
   }
 
   private ready(sample: number): boolean {
-    if (this.ended) return sample < this.animator.features.end;
+    if (this.ended) {
+      const end = this.animator.features.end;
+      return sample < end || (end > 0 && this.mouth > REST_LEVEL && sample < end + MAX_TAIL_S * this.opts.sampleRate);
+    }
     const need = sample + this.lookaheadSamples;
     const audioEnd = this.animator.features.end;
     if (audioEnd < need) return false;
@@ -67,7 +77,9 @@ export class BuiltinLipsyncSession implements LipsyncSession {
 
   private pump(): void {
     for (let s = this.frameSample(this.next); !this.stopped && this.ready(s); s = this.frameSample(this.next)) {
-      this.queue.push({ sample: s, weights: this.animator.frame(s) });
+      const weights = this.animator.frame(s);
+      this.mouth = Math.max(...MOUTH.map((k) => weights[k] ?? 0));
+      this.queue.push({ sample: s, weights });
       this.next++;
     }
     if (this.ended && !this.stopped) {

@@ -119,15 +119,16 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     },
 
     synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
-      return synthesize(getEngine(), req, settingsFor(req.voice, voices));
+      return synthesize(getEngine, req, settingsFor(req.voice, voices));
     },
   };
 }
 
-async function* synthesize(engine: EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
+async function* synthesize(getEngine: () => EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
   throwIfAborted(req.signal);
   const text = req.text.trim();
   if (text === "") return;
+  const engine = getEngine();
   const timeline = new EspeakTimeline(text, engine.sampleRate);
   let total = 0;
   try {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { ConsoleModel } from "./model.js";
+import { percentile } from "./stats.js";
+
+describe("operator console model", () => {
+  it("p50 is the median by nearest rank, null when empty", () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([300, 100, 200], 50)).toBe(200);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 95)).toBe(4);
+  });
+
+  it("keeps one row per turn (a later event updates it) and counts turns per visit", () => {
+    const m = new ConsoleModel();
+    m.apply({ type: "visit", visitId: "v1", phase: "conversation", at: "2026-01-01T10:00:00Z" });
+    m.apply({ type: "turn", visitId: "v1", turnId: 1, interrupted: false, timings: { sttFinal: 100 } });
+    m.apply({ type: "turn", visitId: "v1", turnId: 1, interrupted: false, timings: { sttFinal: 100, playbackStart: 900 } });
+    m.apply({ type: "turn", visitId: "v1", turnId: 2, interrupted: true, timings: { sttFinal: 300, bargeInStop: 40 } });
+    expect(m.turns.size).toBe(2);
+    expect(m.visits.get("v1")).toMatchObject({ turns: 2, interrupted: 1 });
+    expect(m.column("sttFinal")).toEqual([100, 300]);
+    expect(m.column("playbackStart")).toEqual([900]);
+  });
+});
