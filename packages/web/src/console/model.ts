@@ -49,10 +49,7 @@ export class ConsoleModel {
         if (v) {
           v.phase = e.phase;
           v.updatedAt = e.at;
-        } else {
-          this.visits.set(e.visitId, { visitId: e.visitId, phase: e.phase, startedAt: e.at, updatedAt: e.at, turns: 0, interrupted: 0 });
-          trim(this.visits, MAX_VISITS);
-        }
+        } else this.addVisit(e.visitId, e.phase, e.at);
         break;
       }
       case "turn": {
@@ -60,8 +57,9 @@ export class ConsoleModel {
         const known = this.turns.has(key);
         this.turns.set(key, { visitId: e.visitId, turnId: e.turnId, interrupted: e.interrupted, timings: e.timings });
         trim(this.turns, MAX_TURNS);
-        const v = this.visits.get(e.visitId);
-        if (v && !known) {
+        // a console opened mid-visit hears of the visit first through its turns
+        const v = this.visits.get(e.visitId) ?? this.addVisit(e.visitId, "conversation", new Date().toISOString());
+        if (!known) {
           v.turns++;
           if (e.interrupted) v.interrupted++;
         }
@@ -74,6 +72,13 @@ export class ConsoleModel {
         this.health = e.providers;
         break;
     }
+  }
+
+  private addVisit(visitId: string, phase: VisitPhase, at: string): VisitRow {
+    const v: VisitRow = { visitId, phase, startedAt: at, updatedAt: at, turns: 0, interrupted: 0 };
+    this.visits.set(visitId, v);
+    trim(this.visits, MAX_VISITS);
+    return v;
   }
 
   /** Values of one timing over the session's turns. */

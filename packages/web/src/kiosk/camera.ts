@@ -45,6 +45,9 @@ export class Camera {
     video.muted = true;
     video.playsInline = true;
     await video.play();
+    if (video.videoWidth === 0) {
+      await new Promise((resolve) => video.addEventListener("loadeddata", resolve, { once: true }));
+    }
   }
 
   stop(video?: HTMLVideoElement): void {

@@ -48,10 +48,13 @@ export class CaptureFlow {
 
   openCamera(message = ""): void {
     this.view.photo.live(message);
-    this.camera.start(this.view.photo.video).catch((e: unknown) => {
-      this.events.fail(`camera: ${String(e)}`);
-      this.view.photo.live(this.view.t("photo.noCamera"));
-    });
+    this.camera
+      .start(this.view.photo.video)
+      .then(() => this.view.photo.cameraReady())
+      .catch((e: unknown) => {
+        this.events.fail(`camera: ${String(e)}`);
+        this.view.photo.live(this.view.t("photo.noCamera"));
+      });
   }
 
   closeCamera(): void {
@@ -74,7 +77,7 @@ export class CaptureFlow {
       })
       .catch((e: unknown) => {
         this.events.fail(`photo: ${String(e)}`);
-        this.view.photo.live(this.view.t("photo.retake"));
+        this.retakePhoto("");
       });
   }
 

@@ -22,8 +22,6 @@ const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 export class KioskSocket {
   private ws: WebSocket | null = null;
   private attempt = 0;
-  private timer = 0;
-  private closed = false;
 
   constructor(
     private readonly url: string,
@@ -44,7 +42,6 @@ export class KioskSocket {
   }
 
   connect(): void {
-    this.closed = false;
     const ws = new WebSocket(this.url);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
@@ -57,7 +54,7 @@ export class KioskSocket {
       if (this.ws !== ws) return;
       this.ws = null;
       this.handlers.onClose();
-      if (!this.closed) this.scheduleReconnect();
+      this.scheduleReconnect();
     };
     ws.onerror = () => ws.close();
   }
@@ -74,17 +71,11 @@ export class KioskSocket {
     return true;
   }
 
-  close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.ws?.close();
-  }
-
   private scheduleReconnect(): void {
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
     this.attempt++;
     // jitter so a room of kiosks does not reconnect in lockstep after a server restart
-    this.timer = window.setTimeout(() => this.connect(), delay * (0.8 + 0.4 * Math.random()));
+    window.setTimeout(() => this.connect(), delay * (0.8 + 0.4 * Math.random()));
   }
 
   private receive(data: string | ArrayBuffer): void {

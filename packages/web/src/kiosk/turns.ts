@@ -134,7 +134,8 @@ export class TurnPlayback {
   private whenAudible(time: number, fn: (agoMs: number) => void): void {
     const ago = this.player.msSinceAudible(time);
     if (ago >= 0) fn(Math.min(ago, 10_000));
-    else window.setTimeout(() => fn(0), -ago);
+    // timers fire late on a busy page: measure again rather than assume "just now"
+    else window.setTimeout(() => fn(Math.min(10_000, Math.max(0, this.player.msSinceAudible(time)))), -ago);
   }
 
   private send(m: ClientMessage): void {

@@ -48,11 +48,6 @@ export class Downsampler {
     this.pos = this.halfWidth;
   }
 
-  /** Latency of the filter, in output samples. */
-  get delay(): number {
-    return this.halfWidth / this.ratio;
-  }
-
   /** Feeds input samples; writes resampled output into `out` (grown as needed) and returns how many were written. */
   process(input: Float32Array, out: Float32Array): number {
     this.append(input);

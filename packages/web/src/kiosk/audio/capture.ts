@@ -20,10 +20,6 @@ export class MicCapture {
 
   constructor(private readonly workletUrl: string) {}
 
-  get active(): boolean {
-    return this.node !== null;
-  }
-
   /** Call from a user gesture: creates (or resumes) the context so it is allowed to run. */
   unlock(): void {
     this.ctx ??= new AudioContext({ latencyHint: "interactive" });

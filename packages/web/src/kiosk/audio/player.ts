@@ -23,7 +23,6 @@ export class ReplyPlayer {
   private node: AudioWorkletNode | null = null;
   private pending: { cmd: PlayerCommand; transfer: Transferable[] }[] = [];
   private reports: PosReport[] = [];
-  private loading: Promise<void> | null = null;
   playedSamples = 0;
 
   constructor(
@@ -37,16 +36,12 @@ export class ReplyPlayer {
     if (!this.ctx) {
       const ctx = new AudioContext({ sampleRate: OUTPUT_SAMPLE_RATE, latencyHint: "interactive" });
       this.ctx = ctx;
-      this.loading = ctx.audioWorklet
+      ctx.audioWorklet
         .addModule(this.workletUrl)
         .then(() => this.attach(ctx))
         .catch((e: unknown) => this.onError(`audio player: ${String(e)}`));
     }
     this.ctx.resume().catch(() => undefined);
-  }
-
-  get ready(): Promise<void> {
-    return this.loading ?? Promise.resolve();
   }
 
   push(turnId: number, sample: number, pcm: Int16Array): void {
@@ -88,14 +83,6 @@ export class ReplyPlayer {
   /** Which turn and sample the visitor hears now; null when silence is playing. */
   position(): { turnId: number; sample: number } | null {
     return positionAt(this.reports, this.audibleTime(), this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE);
-  }
-
-  close(): void {
-    this.node?.disconnect();
-    this.ctx?.close().catch(() => undefined);
-    this.node = null;
-    this.ctx = null;
-    this.loading = null;
   }
 
   private attach(ctx: AudioContext): void {

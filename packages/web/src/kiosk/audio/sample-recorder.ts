@@ -19,10 +19,6 @@ export class SampleRecorder {
 
   constructor(private readonly capture: MicCapture) {}
 
-  get recording(): boolean {
-    return this.stopRecording !== null;
-  }
-
   /** Resolves with the recording, or null when cancelled. */
   record(onLevel: (l: RecorderLevel) => void): Promise<Int16Array | null> {
     this.cancel();
@@ -64,11 +60,6 @@ export class SampleRecorder {
       });
       this.stopRecording = finish;
     });
-  }
-
-  /** Stops now and delivers what was recorded so far. */
-  stop(): void {
-    this.stopRecording?.(true);
   }
 
   /** Stops without delivering (the screen was left). */

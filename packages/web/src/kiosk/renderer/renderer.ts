@@ -40,10 +40,6 @@ export class FaceRenderer {
     gl.bindVertexArray(null);
   }
 
-  get hasPhoto(): boolean {
-    return this.texture !== null;
-  }
-
   setPhoto(image: ImageBitmap, face: FaceLayout): void {
     const gl = this.gl;
     this.clearPhoto();

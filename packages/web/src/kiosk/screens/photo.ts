@@ -55,12 +55,16 @@ export class PhotoScreen {
     this.live();
   }
 
-  /** Live preview, ready to take a photo; `message` explains why again. */
+  /** Live preview; `message` explains why again. The button waits for the camera's picture (`cameraReady`). */
   live(message = ""): void {
     show(this.video, true);
     show(this.still, false);
-    this.take.disabled = false;
+    this.take.disabled = true;
     this.status.textContent = message;
+  }
+
+  cameraReady(): void {
+    this.take.disabled = false;
   }
 
   /** The photo is taken and shown still while the server checks it. */
