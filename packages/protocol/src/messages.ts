@@ -63,6 +63,19 @@ export const TurnTimings = z.object({
 });
 export type TurnTimings = z.infer<typeof TurnTimings>;
 
+/** Every per-turn latency, in pipeline order (ms from the end of the visitor's speech; bargeInStop from its onset). */
+export const TURN_TIMING_KEYS = [
+  "sttFinal",
+  "endOfTurn",
+  "llmFirstToken",
+  "firstSentence",
+  "ttsFirstAudio",
+  "firstLipFrame",
+  "playbackStart",
+  "firstLipMotion",
+  "bargeInStop",
+] as const satisfies readonly (keyof TurnTimings)[];
+
 // ---------- kiosk → server ----------
 export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), booth: z.string().max(64).optional() }),

@@ -1,4 +1,4 @@
-import type { TurnTimings } from "@mirror/protocol";
+import { TURN_TIMING_KEYS, type TurnTimings } from "@mirror/protocol";
 import type { Clock } from "./clock.js";
 
 /** Moments of a turn, in clock ms. `speechEnd` is the reference every latency is measured from. */
@@ -58,18 +58,9 @@ export class Turn {
     const ref = this.marks.get("speechEnd") ?? this.marks.get("endOfTurn");
     const out: TurnTimings = {};
     if (ref === undefined) return out;
-    const keys: Array<[keyof TurnTimings, TurnMark]> = [
-      ["sttFinal", "sttFinal"],
-      ["endOfTurn", "endOfTurn"],
-      ["llmFirstToken", "llmFirstToken"],
-      ["firstSentence", "firstSentence"],
-      ["ttsFirstAudio", "ttsFirstAudio"],
-      ["firstLipFrame", "firstLipFrame"],
-      ["playbackStart", "playbackStart"],
-      ["firstLipMotion", "firstLipMotion"],
-    ];
-    for (const [key, mark] of keys) {
-      const t = this.marks.get(mark);
+    for (const key of TURN_TIMING_KEYS) {
+      if (key === "bargeInStop") continue; // measured from the visitor's onset, below
+      const t = this.marks.get(key);
       if (t !== undefined) out[key] = round1(t - ref);
     }
     const bStart = this.marks.get("bargeInStart");

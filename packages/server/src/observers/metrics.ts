@@ -1,4 +1,4 @@
-import type { ConsoleEvent, TurnTimings } from "@mirror/protocol";
+import { TURN_TIMING_KEYS, type ConsoleEvent, type TurnTimings } from "@mirror/protocol";
 import type { VisitObserver } from "./observer.js";
 
 export interface TurnRecord {
@@ -75,9 +75,8 @@ export class MetricsObserver implements VisitObserver {
   };
 
   summary(): Record<keyof TurnTimings, Percentiles | null> {
-    const keys: Array<keyof TurnTimings> = ["sttFinal", "endOfTurn", "llmFirstToken", "firstSentence", "ttsFirstAudio", "firstLipFrame", "playbackStart", "firstLipMotion", "bargeInStop"];
     const out = {} as Record<keyof TurnTimings, Percentiles | null>;
-    for (const k of keys) out[k] = percentiles(this.turns.map((t) => t.timings[k]).filter((x): x is number => x !== undefined));
+    for (const k of TURN_TIMING_KEYS) out[k] = percentiles(this.turns.map((t) => t.timings[k]).filter((x): x is number => x !== undefined));
     return out;
   }
 }

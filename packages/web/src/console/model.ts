@@ -1,18 +1,8 @@
-import type { ConsoleEvent, DeletionRecord, TurnTimings, VisitPhase } from "@mirror/protocol";
+import { TURN_TIMING_KEYS, type ConsoleEvent, type DeletionRecord, type TurnTimings, type VisitPhase } from "@mirror/protocol";
 
 /** The console's memory of the session: phases, turn timings, deletion records. Never any visitor content. */
 
-export const TIMING_COLUMNS = [
-  "sttFinal",
-  "endOfTurn",
-  "llmFirstToken",
-  "firstSentence",
-  "ttsFirstAudio",
-  "firstLipFrame",
-  "playbackStart",
-  "firstLipMotion",
-  "bargeInStop",
-] as const satisfies readonly (keyof TurnTimings)[];
+export const TIMING_COLUMNS = TURN_TIMING_KEYS;
 
 export interface VisitRow {
   visitId: string;
