@@ -18,6 +18,7 @@ const root = join(import.meta.dirname, "..");
 
 interface MirrorStats {
   phase: string;
+  turnsInterrupted: number;
   turnsStarted: number;
   turnsPlayed: number;
   playedSamples: number;
@@ -35,11 +36,14 @@ let page: Page;
 const metrics = new MetricsObserver();
 const purged: boolean[] = [];
 
-/** The fake microphone: the visitor reads the sample sentence, pauses, and reads it again (looped by Chromium). */
+/**
+ * The fake microphone: the visitor reads the sample sentence, pauses 3 s, and reads it again (looped by Chromium).
+ * The double's replies are longer than the pause, so the visitor talks over them: barge-in, for real.
+ */
 function fakeMicWav(path: string): void {
   const sample = decodeWav(new Uint8Array(readFileSync(join(root, "fixtures/visitor-1/sample.wav"))));
   const sr = sample.sampleRate;
-  const gap = new Float32Array(Math.round(sr * 5.5));
+  const gap = new Float32Array(Math.round(sr * 3));
   const lead = new Float32Array(Math.round(sr * 0.5));
   const parts = [lead, sample.pcm, gap, sample.pcm, gap];
   const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -121,7 +125,7 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
     while (Date.now() < deadline) {
       const s = await stats();
       if (s.turnsPlayed > 0 && s.playedSamples > 0) crops.push(await mouthCrop());
-      if (s.turnsPlayed >= 2 && s.lipMotionFrames > 20 && crops.length >= 8) break;
+      if (s.turnsPlayed >= 2 && s.turnsInterrupted >= 1 && s.lipMotionFrames > 20 && crops.length >= 8) break;
       await page.waitForTimeout(150);
     }
     const s = await stats();
@@ -131,6 +135,12 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
     expect(s.maxJawOpen).toBeGreaterThan(0.2);
     const distinct = new Set(crops.map((c) => c.toString("base64")));
     expect(distinct.size).toBeGreaterThan(2);
+
+    // the visitor spoke over the double: the reply was cut, in the browser and on the server, and timed
+    expect(s.turnsInterrupted).toBeGreaterThanOrEqual(1);
+    const cut = metrics.turns.filter((t) => t.interrupted);
+    expect(cut.length).toBeGreaterThanOrEqual(1);
+    for (const t of cut) expect(t.timings.bargeInStop ?? Infinity).toBeLessThan(600);
 
     // the server heard the browser: playback start and first visible lip motion are measured per turn
     const timed = metrics.turns.filter((t) => t.timings.playbackStart !== undefined);

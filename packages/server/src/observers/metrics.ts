@@ -60,12 +60,16 @@ export class MetricsObserver implements VisitObserver {
     this.publish({ type: "turn", visitId: visit.id, turnId: turn.id, interrupted: turn.interrupted, timings: rec.timings });
   };
 
-  /** Late marks (browser playback, first visible lip motion) arrive after the turn is done: republish. */
+  /**
+   * Generation usually finishes long before playback does, so the browser's marks and a barge-in during playback
+   * arrive after the turn is done: update its record and republish.
+   */
   onMark: NonNullable<VisitObserver["onMark"]> = (visit, turn, mark) => {
-    if (mark !== "playbackStart" && mark !== "firstLipMotion") return;
+    if (mark !== "playbackStart" && mark !== "firstLipMotion" && mark !== "bargeInStop") return;
     const rec = this.turns.find((r) => r.visitId === visit.id && r.turnId === turn.id);
     if (!rec) return;
     rec.timings = turn.timings();
+    rec.interrupted = turn.interrupted;
     this.publish({ type: "turn", visitId: visit.id, turnId: turn.id, interrupted: turn.interrupted, timings: rec.timings });
   };
 
