@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebAssets } from "@mirror/web";
-import { decodeWav, encodeWav } from "../packages/server/src/audio/wav.js";
 import { loadConfig } from "../packages/server/src/config/config.js";
 import { buildProviders, closeProviders, warmup } from "../packages/server/src/config/providers.js";
 import { systemClock } from "../packages/server/src/core/clock.js";
@@ -12,21 +11,12 @@ import { startServer, type RunningServer } from "../packages/server/src/http/ser
 import { MetricsObserver } from "../packages/server/src/observers/metrics.js";
 import type { Providers } from "../packages/server/src/session/visit-session.js";
 import { createDialoguePlan } from "../packages/server/src/script/plan.js";
+import { launchKioskBrowser, writeFakeMic, type KioskStats } from "../packages/server/src/testing/browser.js";
 import { drawSyntheticFace, encodeY4m } from "../scripts/lib/face-image.js";
 
 const root = join(import.meta.dirname, "..");
 
-interface MirrorStats {
-  phase: string;
-  turnsInterrupted: number;
-  turnsStarted: number;
-  turnsPlayed: number;
-  playedSamples: number;
-  lipMotionFrames: number;
-  maxJawOpen: number;
-  fps: number;
-  lastError: string | null;
-}
+type MirrorStats = KioskStats;
 
 let tmp = "";
 let server: RunningServer;
@@ -36,31 +26,12 @@ let page: Page;
 const metrics = new MetricsObserver();
 const purged: boolean[] = [];
 
-/**
- * The fake microphone: the visitor reads the sample sentence, pauses 3 s, and reads it again (looped by Chromium).
- * The double's replies are longer than the pause, so the visitor talks over them: barge-in, for real.
- */
-function fakeMicWav(path: string): void {
-  const sample = decodeWav(new Uint8Array(readFileSync(join(root, "fixtures/visitor-1/sample.wav"))));
-  const sr = sample.sampleRate;
-  const gap = new Float32Array(Math.round(sr * 3));
-  const lead = new Float32Array(Math.round(sr * 0.5));
-  const parts = [lead, sample.pcm, gap, sample.pcm, gap];
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  writeFileSync(path, encodeWav(all, sr));
-}
-
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "mirror-kiosk-"));
   const video = join(tmp, "face.y4m");
   const audio = join(tmp, "mic.wav");
   writeFileSync(video, encodeY4m(drawSyntheticFace(640, 480), 10, 10));
-  fakeMicWav(audio);
+  writeFakeMic(audio, join(root, "fixtures/visitor-1/sample.wav"), 3);
   providers = buildProviders(loadConfig({ env: {} }));
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   metrics.subscribe((ev) => {
@@ -73,21 +44,7 @@ beforeAll(async () => {
     metrics,
     session: { providers, plan: createDialoguePlan(), clock: systemClock, random: Math.random, observers: [metrics], language: "en" },
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--autoplay-policy=no-user-gesture-required",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-      `--use-file-for-fake-audio-capture=${audio}`,
-      "--enable-unsafe-swiftshader",
-    ],
-  });
+  browser = await launchKioskBrowser({ video, audio, dir: tmp });
   page = await browser.newPage({ viewport: { width: 800, height: 1000 } });
   page.on("pageerror", (err) => console.error("page error:", err.message));
 }, 120_000);

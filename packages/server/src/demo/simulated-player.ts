@@ -13,6 +13,9 @@ export interface PlayedTurn {
   playedSamples: number;
   interrupted: boolean;
   firstLipMotionAt: number | null;
+  /** times the speaker ran dry mid-reply (audio arrived later than it had to play), and for how long in total */
+  underruns: number;
+  underrunMs: number;
 }
 
 export type PlaybackReport = (turnId: number, event: "started" | "ended" | "stopped" | "first-lip-motion", agoMs: number, sample: number) => void;
@@ -34,6 +37,7 @@ export class SimulatedPlayer {
   private current: PlayedTurn | null = null;
   private timer: NodeJS.Timeout | null = null;
   private listeners: Array<() => void> = [];
+  private readonly starved = new Set<number>();
 
   constructor(
     private readonly clock: Clock,
@@ -44,7 +48,7 @@ export class SimulatedPlayer {
   private turn(id: number): PlayedTurn {
     let t = this.turns.get(id);
     if (!t) {
-      t = { turnId: id, chunks: [], frames: [], totalSamples: null, startedAt: null, endedAt: null, stoppedAt: null, playedSamples: 0, interrupted: false, firstLipMotionAt: null };
+      t = { turnId: id, chunks: [], frames: [], totalSamples: null, startedAt: null, endedAt: null, stoppedAt: null, playedSamples: 0, interrupted: false, firstLipMotionAt: null, underruns: 0, underrunMs: 0 };
       this.turns.set(id, t);
     }
     return t;
@@ -120,6 +124,14 @@ export class SimulatedPlayer {
     if (!t || t.startedAt === null || t.interrupted || t.endedAt !== null) return;
     const received = t.chunks.reduce((m, c) => Math.max(m, c.sample + c.pcm.length), 0);
     const byTime = ((this.clock.now() - t.startedAt) * this.speed * OUTPUT_SAMPLE_RATE) / 1000;
+    if (byTime > received && (t.totalSamples === null || received < t.totalSamples)) {
+      // starved: a real player stalls here and goes on when audio comes, so the rest of the reply shifts later
+      const stallMs = ((byTime - received) * 1000) / (this.speed * OUTPUT_SAMPLE_RATE);
+      if (!this.starved.has(t.turnId)) t.underruns++;
+      this.starved.add(t.turnId);
+      t.underrunMs += stallMs;
+      t.startedAt += stallMs;
+    } else this.starved.delete(t.turnId);
     t.playedSamples = Math.floor(Math.min(received, byTime));
     if (t.firstLipMotionAt === null && t.frames.some((f) => f.sample <= t.playedSamples && mouthActivity(f.w) > 0.05)) {
       t.firstLipMotionAt = this.clock.now();

@@ -1,0 +1,55 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { decodeWav, encodeWav } from "../audio/wav.js";
+
+/** The kiosk's live stats (window.__mirror), as tests and the benchmark read them. */
+export interface KioskStats {
+  phase: string;
+  turnsStarted: number;
+  turnsPlayed: number;
+  turnsInterrupted: number;
+  playedSamples: number;
+  lipMotionFrames: number;
+  maxJawOpen: number;
+  fps: number;
+  lastError: string | null;
+}
+
+/**
+ * A fake microphone for Chromium (which loops the file): the visitor reads `speech`, pauses `gapS`, reads it again.
+ * A pause shorter than the double's reply makes the visitor talk over it (barge-in).
+ */
+export function writeFakeMic(path: string, speechWav: string, gapS: number): void {
+  const speech = decodeWav(new Uint8Array(readFileSync(speechWav)));
+  const sr = speech.sampleRate;
+  const gap = new Float32Array(Math.round(sr * gapS));
+  const parts = [new Float32Array(Math.round(sr * 0.5)), speech.pcm, gap, speech.pcm, gap];
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  writeFileSync(path, encodeWav(all, sr));
+}
+
+/** Debian's Chromium, headless, with a fake webcam (y4m) and microphone (wav); no network but loopback. */
+export function launchKioskBrowser(opts: { video: string; audio: string; dir: string }): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--autoplay-policy=no-user-gesture-required",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-video-capture=${opts.video}`,
+      `--use-file-for-fake-audio-capture=${opts.audio}`,
+      "--enable-unsafe-swiftshader",
+      `--crash-dumps-dir=${join(opts.dir, "crash")}`,
+    ],
+  });
+}
