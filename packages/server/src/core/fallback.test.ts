@@ -1,6 +1,6 @@
 import type { Language } from "@mirror/protocol";
 import { describe, expect, it, vi } from "vitest";
-import { seededRandom } from "./clock.js";
+import { ManualClock, seededRandom } from "./clock.js";
 import type { Llm, LlmEvent, LlmRequest } from "./contracts/llm.js";
 import { AbortedError, ProviderError } from "./errors.js";
 import { fallbackStream, retryStream, withFallback, withRetry } from "./fallback.js";
@@ -58,6 +58,8 @@ function request(signal = new AbortController().signal, language: Language = "en
   };
 }
 
+const textOf = (events: readonly LlmEvent[]): string => events.map((e) => (e.type === "text-delta" ? e.text : "")).join("");
+
 async function run(llm: Llm, req = request()): Promise<LlmEvent[]> {
   const events: LlmEvent[] = [];
   for await (const event of llm.stream(req)) events.push(event);
@@ -70,22 +72,74 @@ describe("withFallback", () => {
     const scripted = fakeLlm("llm/scripted", [text("Hello"), text(" you."), finish]);
     const onFallback = vi.fn();
     const events = await run(withFallback([gemini, scripted], { onFallback }));
-    expect(events).toEqual([text("Hello"), text(" you."), finish]);
+    expect(events).toEqual([text("Hello you."), finish]);
     expect(onFallback).toHaveBeenCalledOnce();
     expect(onFallback).toHaveBeenCalledWith("llm/gemini", "llm/scripted", expect.objectContaining({ retryable: true }));
     expect(gemini.signals[0]?.aborted).toBe(true);
   });
 
-  it("does not hand over once text was yielded: the error propagates", async () => {
-    const gemini = fakeLlm("llm/gemini", [text("Hello"), retryable("llm/gemini")]);
-    const scripted = fakeLlm("llm/scripted", [text("Other"), finish]);
-    const seen: LlmEvent[] = [];
-    const failing = (async () => {
-      for await (const event of withFallback([gemini, scripted]).stream(request())) seen.push(event);
-    })();
-    await expect(failing).rejects.toMatchObject({ name: "ProviderError", provider: "llm/gemini" });
-    expect(seen).toEqual([text("Hello")]);
+  it("a mid-stream failure before the first sentence is complete leaves no trace: the next provider answers", async () => {
+    const gemini = fakeLlm("llm/gemini", [text("I see"), text(" you lo"), retryable("llm/gemini")]);
+    const scripted = fakeLlm("llm/scripted", [text("Hello."), text(" Who are we?"), finish]);
+    const onFailure = vi.fn();
+    const events = await run(withFallback([gemini, scripted], { onFailure }));
+    expect(textOf(events)).toBe("Hello. Who are we?");
+    expect(events.at(-1)).toEqual(finish);
+    expect(onFailure).toHaveBeenCalledWith("llm/gemini", expect.any(ProviderError));
+  });
+
+  it("a mid-stream failure after whole sentences ends the reply there, without an error or half a sentence", async () => {
+    const gemini = fakeLlm("llm/gemini", [text("Hello"), text(" Anna."), text(" You love sai"), retryable("llm/gemini")]);
+    const scripted = fakeLlm("llm/scripted", [text("Other."), finish]);
+    const onFailure = vi.fn();
+    const events = await run(withFallback([gemini, scripted], { onFailure }));
+    expect(events).toEqual([text("Hello Anna. "), finish]);
     expect(scripted.calls).toBe(0);
+    expect(onFailure).toHaveBeenCalledOnce();
+  });
+
+  it("releases text at each sentence or clause end, as soon as the space after it arrives", async () => {
+    const gemini = fakeLlm("llm/gemini", [text("Hello"), text("."), text(" So"), text(", you"), text(" love it"), text("?"), finish]);
+    expect(await run(withFallback([gemini]))).toEqual([text("Hello. "), text("So, "), text("you love it?"), finish]);
+  });
+
+  it("treats garbage (special tokens, control characters, raw JSON) as a failure and hands over", async () => {
+    for (const junk of ["<|im_start|>assistant. ", "\u0000\u0001. ", '{"candidates": [], ']) {
+      const broken = fakeLlm("llm/local", [text(junk), text("More. "), finish]);
+      const scripted = fakeLlm("llm/scripted", [text("Hello."), finish]);
+      expect(textOf(await run(withFallback([broken, scripted])))).toBe("Hello.");
+    }
+  });
+
+  it("skips a provider that failed for a while, then tries it again", async () => {
+    const clock = new ManualClock(0);
+    const gemini = fakeLlm("llm/gemini", [retryable("llm/gemini")], [text("Gemini."), finish]);
+    const scripted = fakeLlm("llm/scripted", [text("Scripted."), finish]);
+    const chain = withFallback([gemini, scripted], { clock, unhealthyForMs: 10_000 });
+    expect(textOf(await run(chain))).toBe("Scripted.");
+    clock.advance(5_000);
+    expect(textOf(await run(chain))).toBe("Scripted.");
+    expect(gemini.calls).toBe(1);
+    expect((await chain.health?.())?.detail).toMatch(/llm\/gemini: down \(failed recently/);
+    clock.advance(5_001);
+    expect(textOf(await run(chain))).toBe("Gemini.");
+    expect(gemini.calls).toBe(2);
+  });
+
+  it("still tries an unhealthy provider when every provider is unhealthy", async () => {
+    const clock = new ManualClock(0);
+    const only = fakeLlm("llm/gemini", [retryable("llm/gemini")], [text("Back."), finish]);
+    const chain = withFallback([only], { clock });
+    await expect(run(chain)).rejects.toBeInstanceOf(ProviderError);
+    expect(textOf(await run(chain))).toBe("Back.");
+  });
+
+  it("a provider that starts, then hangs, is given up after the idle timeout", async () => {
+    const hanging = fakeLlm("llm/gemini", [text("Hel"), "wait-for-abort"]);
+    const scripted = fakeLlm("llm/scripted", [text("Hi."), finish]);
+    const events = await run(withFallback([hanging, scripted], { firstTokenTimeoutMs: 1_000, idleTimeoutMs: 30 }));
+    expect(textOf(events)).toBe("Hi.");
+    expect(hanging.signals[0]?.aborted).toBe(true);
   });
 
   it("does not hand over when the turn is aborted: the stream just ends", async () => {
@@ -153,9 +207,9 @@ describe("withFallback", () => {
   });
 
   it("closes the provider when the consumer stops (barge-in)", async () => {
-    const gemini = fakeLlm("llm/gemini", [text("One"), text(" two"), text(" three"), finish]);
+    const gemini = fakeLlm("llm/gemini", [text("One."), text(" Two."), text(" Three."), finish]);
     for await (const event of withFallback([gemini]).stream(request())) {
-      expect(event).toEqual(text("One"));
+      expect(event).toEqual(text("One. "));
       break;
     }
     expect(gemini.closed).toBe(1);

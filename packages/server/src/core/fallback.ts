@@ -1,4 +1,4 @@
-import type { Random } from "./clock.js";
+import { systemClock, type Clock, type Random } from "./clock.js";
 import type { Health, StageInfo } from "./contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "./contracts/llm.js";
 import { ProviderError, isAbort, toProviderError } from "./errors.js";
@@ -14,8 +14,16 @@ export interface AttemptOptions<T> {
    * item are held back, so a failed try leaves no trace. Default: every item commits.
    */
   isCommitted?: (item: T) => boolean;
-  /** Give up on a try that has committed nothing after this long (retryable failure). */
+  /** Give up on a try that has produced no first output after this long (retryable failure). */
   firstOutputTimeoutMs?: number;
+  /** what counts as first output for that timeout; default: the first committing item */
+  isFirstOutput?: (item: T) => boolean;
+  /** Give up on a try that goes quiet for this long between items (a hung upstream). */
+  idleTimeoutMs?: number;
+  /** every failed try, committed or not (health tracking, logs) */
+  onFailure?: (id: string, error: ProviderError, committed: boolean) => void;
+  /** a try that fails after committing: "throw" (default) its error, or "end" the stream quietly */
+  afterCommit?: "throw" | "end";
   /** A try that ends without committing anything failed (retryable), unless it is the last one. */
   requireOutput?: boolean;
 }
@@ -119,19 +127,20 @@ async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOpt
     try {
       iterator = attempt(controller.signal)[Symbol.asyncIterator]();
       const held: T[] = [];
-      const deadline = opts.firstOutputTimeoutMs !== undefined ? Date.now() + opts.firstOutputTimeoutMs : undefined;
+      const isFirst = opts.isFirstOutput ?? isCommitted;
+      const firstDeadline = opts.firstOutputTimeoutMs !== undefined ? Date.now() + opts.firstOutputTimeoutMs : undefined;
+      let started = false;
       for (;;) {
         inFlight = true;
-        const result =
-          committed || deadline === undefined
-            ? await iterator.next()
-            : await nextBefore(iterator, deadline, id, opts.firstOutputTimeoutMs ?? 0);
+        const limit = nextLimit(started, firstDeadline, opts);
+        const result = limit === undefined ? await iterator.next() : await nextBefore(iterator, limit.deadline, id, limit.message);
         inFlight = false;
         if (result.done) break;
+        if (!started && isFirst(result.value)) started = true;
         if (committed) {
           yield result.value;
         } else if (isCommitted(result.value)) {
-          committed = true;
+          committed = started = true;
           yield* held.splice(0);
           yield result.value;
         } else {
@@ -148,6 +157,8 @@ async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOpt
       if (opts.signal?.aborted) return;
       if (isAbort(err)) throw err;
       const error = toProviderError(id, err);
+      opts.onFailure?.(id, error, committed);
+      if (committed && opts.afterCommit === "end") return;
       if (committed || isLast || !opts.shouldContinue(error, index)) throw error;
       await opts.beforeNext?.(index, error);
     } finally {
@@ -164,14 +175,21 @@ async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOpt
   }
 }
 
+/** The deadline for the next item: the first output's, then the idle limit between items. */
+function nextLimit<T>(started: boolean, firstDeadline: number | undefined, opts: AttemptOptions<T>): { deadline: number; message: string } | undefined {
+  if (!started && firstDeadline !== undefined) return { deadline: firstDeadline, message: `no output within ${opts.firstOutputTimeoutMs} ms` };
+  if (opts.idleTimeoutMs !== undefined) return { deadline: Date.now() + opts.idleTimeoutMs, message: `silent for ${opts.idleTimeoutMs} ms` };
+  return undefined;
+}
+
 /** The iterator's next item, or a retryable ProviderError when the deadline passes first. */
-async function nextBefore<T>(iterator: AsyncIterator<T>, deadline: number, id: string, timeoutMs: number): Promise<IteratorResult<T>> {
+async function nextBefore<T>(iterator: AsyncIterator<T>, deadline: number, id: string, message: string): Promise<IteratorResult<T>> {
   const next = iterator.next();
   const remaining = deadline - Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ProviderError(id, `no output within ${timeoutMs} ms`, { retryable: true })),
+      () => reject(new ProviderError(id, message, { retryable: true })),
       Math.max(0, remaining),
     );
   });
@@ -188,18 +206,80 @@ async function nextBefore<T>(iterator: AsyncIterator<T>, deadline: number, id: s
 
 const llmCommits = (event: LlmEvent): boolean => event.type === "text-delta" && event.text !== "";
 
+/** Text that is no speech: control or replacement characters, a model's special tokens, raw JSON. */
+export function isGarbageText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]|<\|[a-z_]+\|>|<\/?s>|^\s*\{\s*"/i.test(text);
+}
+
 export interface LlmFallbackOptions {
   onAnyError?: boolean;
   onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
-  /** hand over to the next provider when one has said nothing after this long */
+  /** every failure of a provider (before or after its first words) */
+  onFailure?: (id: string, error: ProviderError) => void;
+  /** hand over to the next provider when one has not started talking after this long */
   firstTokenTimeoutMs?: number;
+  /** a provider that goes quiet this long mid-reply has failed; default 8 000 ms */
+  idleTimeoutMs?: number;
+  /** a provider that failed is skipped for this long (unless every provider is); default 30 000 ms */
+  unhealthyForMs?: number;
+  clock?: Clock;
   id?: string;
 }
 
 /**
+ * Releases a provider's text only up to the last place the sentence chunker can cut (a sentence or clause
+ * end followed by a space, a line break, or a long run of words): what is released is spoken, so a provider
+ * that breaks mid-sentence leaves no half sentence behind. The chunker cuts at the same places, so this
+ * costs no latency. An empty text-delta marks the first token (for the first-token timeout).
+ */
+async function* releaseBySentence(id: string, events: AsyncIterable<LlmEvent>): AsyncGenerator<LlmEvent> {
+  let held = "";
+  let first = true;
+  const release = (upTo: number): LlmEvent | undefined => {
+    const text = held.slice(0, upTo);
+    held = held.slice(upTo);
+    if (isGarbageText(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
+    return text === "" ? undefined : { type: "text-delta", text };
+  };
+  for await (const event of events) {
+    if (event.type === "finish") {
+      const rest = release(held.length);
+      if (rest) yield rest;
+      yield event;
+      continue;
+    }
+    if (event.text === "") continue;
+    if (first) {
+      first = false;
+      yield { type: "text-delta", text: "" };
+    }
+    held += event.text;
+    const cut = lastCut(held);
+    const out = cut > 0 ? release(cut) : undefined;
+    if (out) yield out;
+  }
+  const rest = release(held.length);
+  if (rest) yield rest;
+}
+
+const CUTS = /[.!?…,;:—–](?=\s)\s|\n/g;
+const LONG_RUN = 80;
+
+function lastCut(text: string): number {
+  let cut = 0;
+  for (const m of text.matchAll(CUTS)) cut = (m.index ?? 0) + m[0].length;
+  if (text.length - cut > LONG_RUN) cut = Math.max(cut, text.lastIndexOf(" ") + 1);
+  return cut;
+}
+
+/**
  * One `Llm` made of several, tried in order (e.g. Gemini, then the scripted engine). Providers that
- * do not declare the visit's language are skipped. A provider that fails, or says nothing at all,
- * before its first words hands over to the next; once words are out, its errors propagate.
+ * do not declare the visit's language are skipped, and so, for `unhealthyForMs`, is one that failed.
+ * A provider that fails, returns garbage, says nothing, or has not started within `firstTokenTimeoutMs`
+ * hands over to the next. Text is released sentence by sentence, so a provider that breaks mid-stream
+ * before its first sentence is complete leaves no trace and the next one answers in the same turn; one
+ * that breaks later has been heard already: the reply ends there, without an error.
  */
 export function withFallback<T extends Llm>(providers: readonly T[], opts: LlmFallbackOptions = {}): Llm {
   if (providers.length === 0) throw new Error("withFallback needs at least one provider");
@@ -209,29 +289,51 @@ export function withFallback<T extends Llm>(providers: readonly T[], opts: LlmFa
     languages: combinedLanguages(providers),
     local: providers.every((p) => p.info.local),
   };
+  const now = (): number => (opts.clock ?? systemClock).now();
+  const unhealthyUntil = new Map<string, number>();
+  const healthy = (p: Llm): boolean => (unhealthyUntil.get(p.info.id) ?? -Infinity) <= now();
 
   function stream(req: LlmRequest): AsyncIterable<LlmEvent> {
     const speaking = providers.filter((p) => p.info.languages === "any" || p.info.languages.includes(req.context.language));
-    const chain = speaking.length > 0 ? speaking : providers;
-    return fallbackStream<LlmEvent>(
-      chain.map((provider) => (signal: AbortSignal) => provider.stream({ ...req, signal })),
+    const candidates = speaking.length > 0 ? speaking : providers;
+    const up = candidates.filter(healthy);
+    const chain = up.length > 0 ? up : candidates;
+    let finished = false;
+    const inner = fallbackStream<LlmEvent>(
+      chain.map((provider) => (signal: AbortSignal) => releaseBySentence(provider.info.id, provider.stream({ ...req, signal }))),
       {
         ids: chain.map((p) => p.info.id),
         signal: req.signal,
         isCommitted: llmCommits,
+        isFirstOutput: (e) => e.type === "text-delta",
         requireOutput: true,
+        afterCommit: "end",
         firstOutputTimeoutMs: opts.firstTokenTimeoutMs,
+        idleTimeoutMs: opts.idleTimeoutMs ?? 8_000,
         onAnyError: opts.onAnyError,
         onFallback: opts.onFallback,
+        onFailure: (id, error) => {
+          unhealthyUntil.set(id, now() + (opts.unhealthyForMs ?? 30_000));
+          opts.onFailure?.(id, error);
+        },
       },
     );
+    return (async function* () {
+      for await (const event of inner) {
+        if (event.type === "text-delta" && event.text === "") continue;
+        if (event.type === "finish") finished = true;
+        yield event;
+      }
+      // a provider that broke after its first sentences: the reply ends where it was cut
+      if (!finished && !req.signal.aborted) yield { type: "finish", reason: "stop" } satisfies LlmEvent;
+    })();
   }
 
   return {
     info,
     capabilities: { streaming: providers.every((p) => p.capabilities.streaming) },
     stream,
-    ...groupLifecycle(providers),
+    ...groupLifecycle(providers, (p) => (healthy(p) ? undefined : `failed recently, skipped until ${Math.round((unhealthyUntil.get(p.info.id) ?? 0) - now())} ms from now`)),
   };
 }
 
@@ -259,7 +361,10 @@ function combinedLanguages(providers: readonly Llm[]): StageInfo["languages"] {
 }
 
 /** Lifecycle of a group: ready when any member is (the others are what fallbacks are for). */
-function groupLifecycle(members: readonly Llm[]): Required<Pick<Llm, "warmup" | "health" | "close">> {
+function groupLifecycle(
+  members: readonly Llm[],
+  skipped: (member: Llm) => string | undefined = () => undefined,
+): Required<Pick<Llm, "warmup" | "health" | "close">> {
   return {
     async warmup() {
       const results = await Promise.allSettled(members.map(async (m) => m.warmup?.()));
@@ -270,6 +375,8 @@ function groupLifecycle(members: readonly Llm[]): Required<Pick<Llm, "warmup" | 
       const reports = await Promise.all(
         members.map(async (m) => {
           try {
+            const reason = skipped(m);
+            if (reason !== undefined) return { id: m.info.id, ok: false, detail: reason };
             const health = (await m.health?.()) ?? { ok: true, detail: "no health check" };
             return { id: m.info.id, ...health };
           } catch (err) {

@@ -2,12 +2,22 @@ import type { Language } from "@mirror/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../core/clock.js";
 import type { ChatMessage, Llm, LlmEvent, LlmRequest } from "../../core/contracts/llm.js";
+import { ProviderError } from "../../core/errors.js";
 import type { PhaseId } from "../../script/experience.js";
 import { systemPrompt } from "../../script/prompt.js";
 
 export interface LlmContractOptions {
-  /** how soon after an abort the stream must end; default 1000 ms */
+  /** how soon after an abort the stream must end; default 50 ms */
   abortWithinMs?: number;
+  /** the first text must come within this long; default 5000 ms */
+  firstTokenWithinMs?: number;
+  /**
+   * The same provider set up to fail (its server answers 500, a wrong key, a missing model file…):
+   * proves failures surface as ProviderError. Omitted only for providers that cannot fail (the scripted engine).
+   */
+  failing?: () => Llm | Promise<Llm>;
+  /** called with each measured first-token time, ms (for the report) */
+  onFirstToken?: (ms: number) => void;
 }
 
 const VISITOR: Readonly<Record<Language, { facts: string[]; earlier: ChatMessage[]; says: string }>> = {
@@ -81,7 +91,8 @@ const textOf = (events: readonly LlmEvent[]): string => events.map((e) => (e.typ
  * (a fake server for network providers). Call it inside a test file.
  */
 export function llmContract(name: string, factory: () => Llm | Promise<Llm>, opts: LlmContractOptions = {}): void {
-  const abortWithinMs = opts.abortWithinMs ?? 1_000;
+  const abortWithinMs = opts.abortWithinMs ?? 50;
+  const firstTokenWithinMs = opts.firstTokenWithinMs ?? 5_000;
 
   describe(`Llm contract: ${name}`, () => {
     let llm: Llm;
@@ -150,6 +161,37 @@ export function llmContract(name: string, factory: () => Llm | Promise<Llm>, opt
       const controller = new AbortController();
       controller.abort();
       await expect(collect(llm.stream(contractRequest(someLanguage(), controller.signal)))).resolves.toEqual([]);
+    });
+
+    it("reports its first token as soon as it has it, before the reply is complete", async () => {
+      const start = performance.now();
+      let firstAt: number | undefined;
+      let texts = 0;
+      for await (const event of llm.stream(contractRequest(someLanguage(), new AbortController().signal))) {
+        if (event.type !== "text-delta" || event.text === "") continue;
+        firstAt ??= performance.now() - start;
+        texts++;
+      }
+      expect(firstAt).toBeDefined();
+      expect(firstAt ?? Infinity).toBeLessThan(firstTokenWithinMs);
+      // streamed, not said in one piece at the end
+      if (llm.capabilities.streaming) expect(texts).toBeGreaterThan(1);
+      opts.onFirstToken?.(firstAt ?? NaN);
+    });
+
+    it("maps a failure to a ProviderError naming the provider", async (ctx) => {
+      if (!opts.failing) return ctx.skip();
+      const broken = await opts.failing();
+      try {
+        const error = await collect(broken.stream(contractRequest(someLanguage(), new AbortController().signal))).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(error).toBeInstanceOf(ProviderError);
+        expect((error as ProviderError).provider).toBe(broken.info.id);
+      } finally {
+        await broken.close?.();
+      }
     });
 
     for (const language of ["en", "nl"] as const) {

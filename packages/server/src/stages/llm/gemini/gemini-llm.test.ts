@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Llm, LlmEvent } from "../../../core/contracts/llm.js";
+import { ProviderError } from "../../../core/errors.js";
+import { contractRequest, llmContract } from "../../../testing/contracts/llm.contract.js";
+import { startGeminiFake } from "../../../testing/fakes/gemini-fake.js";
+import type { FakeLlmServer } from "../../../testing/fakes/sse-fake.js";
+import { createGeminiLlm } from "./gemini-llm.js";
+
+const KEY = "test-key-never-logged";
+const FAST = { firstTokenDelayMs: 20, tokensPerSecond: 400 };
+
+let fake: FakeLlmServer;
+let broken: FakeLlmServer;
+beforeAll(async () => {
+  fake = await startGeminiFake(FAST, { apiKey: KEY });
+  broken = await startGeminiFake({ ...FAST, failStatus: 500 }, { apiKey: KEY });
+});
+afterAll(async () => {
+  await fake.close();
+  await broken.close();
+});
+
+const gemini = (server: () => FakeLlmServer, apiKey = KEY): Llm => createGeminiLlm({ apiKey, baseUrl: server().baseUrl, model: "gemini-2.0-flash" });
+
+llmContract("gemini (official client → local fake)", () => gemini(() => fake), { failing: () => gemini(() => broken) });
+
+async function run(llm: Llm, signal = new AbortController().signal): Promise<LlmEvent[]> {
+  const out: LlmEvent[] = [];
+  for await (const e of llm.stream(contractRequest("en", signal))) out.push(e);
+  return out;
+}
+
+describe("gemini provider", () => {
+  it("sends the phase's prompt as systemInstruction, the history as contents, the key as x-goog-api-key", async () => {
+    fake.reset();
+    const before = fake.requests.length;
+    await run(gemini(() => fake));
+    const req = fake.requests[before];
+    expect(req?.path).toBe("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+    expect(req?.headers["x-goog-api-key"]).toBe(KEY);
+    expect(req?.system).toContain("mirror");
+    expect(req?.userText).toBe("I love sailing on the lake with my father.");
+    const contents = req?.body.contents as Array<{ role: string }>;
+    expect(contents[0]?.role).toBe("user");
+    expect(contents.map((c) => c.role)).toContain("model");
+    expect((req?.body.generationConfig as { maxOutputTokens?: number }).maxOutputTokens).toBe(120);
+  });
+
+  it("greets with a stage cue when the visitor has said nothing yet", async () => {
+    const before = fake.requests.length;
+    for await (const e of gemini(() => fake).stream(contractRequest("nl", new AbortController().signal, { greeting: true }))) void e;
+    expect(fake.requests[before]?.userText).toMatch(/De bezoeker is net voor je gaan zitten/);
+  });
+
+  it("an aborted turn closes the upstream request", async () => {
+    fake.set({ tokensPerSecond: 20 });
+    const controller = new AbortController();
+    const before = fake.requests.length;
+    const events: LlmEvent[] = [];
+    for await (const e of gemini(() => fake).stream(contractRequest("en", controller.signal))) {
+      events.push(e);
+      controller.abort();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    fake.reset();
+    expect(events).toHaveLength(1);
+    expect(fake.requests[before]?.aborted).toBe(true);
+  });
+
+  it("a mid-stream error event is a ProviderError after the words already streamed", async () => {
+    fake.set({ errorAfterTokens: 4 });
+    const events: LlmEvent[] = [];
+    const error = await (async () => {
+      for await (const e of gemini(() => fake).stream(contractRequest("en", new AbortController().signal))) events.push(e);
+    })().catch((err: unknown) => err);
+    fake.reset();
+    expect(events.filter((e) => e.type === "text-delta")).toHaveLength(4);
+    expect(error).toBeInstanceOf(ProviderError);
+  });
+
+  it("a malformed chunk is a ProviderError", async () => {
+    fake.set({ malformedAfterTokens: 2 });
+    const error = await run(gemini(() => fake)).catch((err: unknown) => err);
+    fake.reset();
+    expect(error).toBeInstanceOf(ProviderError);
+  });
+
+  it("a wrong key is a non-retryable ProviderError that does not quote the key", async () => {
+    const error = await run(gemini(() => fake, "wrong-key-123")).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).retryable).toBe(false);
+    expect((error as ProviderError).status).toBe(400);
+    expect(String((error as Error).message)).not.toContain("wrong-key-123");
+  });
+
+  it("overload (429/503) is retryable", async () => {
+    fake.set({ failStatus: 503 });
+    const error = await run(gemini(() => fake)).catch((err: unknown) => err);
+    fake.reset();
+    expect((error as ProviderError).retryable).toBe(true);
+  });
+
+  it("refuses to start without a key", () => {
+    expect(() => createGeminiLlm({ apiKey: "" })).toThrow(ProviderError);
+  });
+});

@@ -1,0 +1,91 @@
+import { GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
+import type { Health } from "../../../core/contracts/common.js";
+import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
+import { ProviderError, isAbort } from "../../../core/errors.js";
+import { chatTurns, isGarbage, providerError } from "../chat.js";
+
+export interface GeminiLlmOptions {
+  /** from GEMINI_API_KEY; never logged */
+  apiKey: string;
+  /** default "gemini-2.0-flash" */
+  model?: string;
+  /** another endpoint (a proxy, or a local fake in tests) */
+  baseUrl?: string;
+  /** default "v1beta" */
+  apiVersion?: string;
+  temperature?: number;
+  /** default 200 */
+  maxOutputTokens?: number;
+  /** whole-request timeout, ms (the first-token timeout is the fallback chain's); default 30 000 */
+  timeoutMs?: number;
+  id?: string;
+}
+
+/**
+ * Gemini through the official `@google/genai` client (`generateContentStream`): the phase's system prompt
+ * as `systemInstruction`, the visit's history as contents. The turn's AbortSignal aborts the HTTP request.
+ */
+export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
+  const id = opts.id ?? "llm/gemini";
+  const model = opts.model ?? "gemini-2.0-flash";
+  if (!opts.apiKey) throw new ProviderError(id, "no API key (set GEMINI_API_KEY)", { retryable: false });
+  const ai = new GoogleGenAI({
+    apiKey: opts.apiKey,
+    httpOptions: {
+      ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      apiVersion: opts.apiVersion ?? "v1beta",
+      timeout: opts.timeoutMs ?? 30_000,
+    },
+  });
+
+  async function* stream(req: LlmRequest): AsyncGenerator<LlmEvent> {
+    const { signal } = req;
+    if (signal.aborted) return;
+    const contents: Content[] = chatTurns(req).map((m) => ({ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }));
+    let reason: "stop" | "length" = "stop";
+    let said = false;
+    try {
+      const responses = await ai.models.generateContentStream({
+        model,
+        contents,
+        config: {
+          systemInstruction: req.system,
+          temperature: req.temperature ?? opts.temperature ?? 0.8,
+          maxOutputTokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
+          abortSignal: signal,
+        },
+      });
+      for await (const response of responses) {
+        if (signal.aborted) return;
+        const text = textOf(response);
+        const finish = response.candidates?.[0]?.finishReason;
+        if (finish === "MAX_TOKENS") reason = "length";
+        else if (finish !== undefined && finish !== "STOP" && finish !== "FINISH_REASON_UNSPECIFIED" && !said) {
+          throw new ProviderError(id, `refused (${finish})`, { retryable: true });
+        }
+        if (text === "") continue;
+        if (isGarbage(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
+        said = true;
+        yield { type: "text-delta", text };
+      }
+    } catch (err) {
+      if (signal.aborted || isAbort(err)) return;
+      throw providerError(id, err);
+    }
+    if (signal.aborted) return;
+    yield { type: "finish", reason };
+  }
+
+  return {
+    info: { id, stage: "llm", languages: ["en", "nl"], local: false },
+    capabilities: { streaming: true },
+    stream,
+    health: async (): Promise<Health> => ({ ok: true, detail: `${model}${opts.baseUrl ? " at a custom endpoint" : ""}` }),
+  };
+}
+
+/** The text parts of the first candidate (thoughts excluded). */
+function textOf(response: GenerateContentResponse): string {
+  const parts = response.candidates?.[0]?.content?.parts ?? [];
+  return parts.map((p) => (p.thought === true ? "" : (p.text ?? ""))).join("");
+}

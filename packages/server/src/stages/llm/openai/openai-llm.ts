@@ -1,0 +1,88 @@
+import OpenAI from "openai";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { Health } from "../../../core/contracts/common.js";
+import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
+import { isAbort } from "../../../core/errors.js";
+import { ProviderError } from "../../../core/errors.js";
+import { chatTurns, isGarbage, providerError } from "../chat.js";
+
+export interface OpenAiLlmOptions {
+  /** e.g. http://ollama.lan:11434/v1, http://gpu-box:8000/v1 (vLLM); default the client's (api.openai.com) */
+  baseUrl?: string;
+  /** from OPENAI_API_KEY; local servers take any */
+  apiKey?: string;
+  model: string;
+  temperature?: number;
+  /** default 200 */
+  maxOutputTokens?: number;
+  /** whole-request timeout, ms; default 30 000 */
+  timeoutMs?: number;
+  id?: string;
+}
+
+/**
+ * Any OpenAI-compatible chat completions server (Ollama, vLLM, llama.cpp server, LM Studio, OpenAI)
+ * through the official `openai` client, streaming. The turn's AbortSignal aborts the HTTP request.
+ */
+export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
+  const id = opts.id ?? "llm/openai";
+  if (!opts.model) throw new ProviderError(id, "no model configured", { retryable: false });
+  const client = new OpenAI({
+    apiKey: opts.apiKey || "not-needed",
+    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+    maxRetries: 0,
+    timeout: opts.timeoutMs ?? 30_000,
+    // the client would print a malformed chunk, which may hold the visitor's words
+    logLevel: "off",
+  });
+
+  async function* stream(req: LlmRequest): AsyncGenerator<LlmEvent> {
+    const { signal } = req;
+    if (signal.aborted) return;
+    const messages: ChatCompletionMessageParam[] = [{ role: "system", content: req.system }, ...chatTurns(req)];
+    let reason: "stop" | "length" = "stop";
+    try {
+      const chunks = await client.chat.completions.create(
+        {
+          model: opts.model,
+          messages,
+          stream: true,
+          temperature: req.temperature ?? opts.temperature ?? 0.8,
+          max_tokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
+        },
+        { signal },
+      );
+      for await (const chunk of chunks) {
+        if (signal.aborted) return;
+        const choice = chunk.choices[0];
+        if (choice?.finish_reason === "length") reason = "length";
+        const text = choice?.delta?.content ?? "";
+        if (text === "") continue;
+        if (isGarbage(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
+        yield { type: "text-delta", text };
+      }
+    } catch (err) {
+      if (signal.aborted || isAbort(err)) return;
+      throw providerError(id, err);
+    }
+    if (signal.aborted) return;
+    yield { type: "finish", reason };
+  }
+
+  return {
+    info: { id, stage: "llm", languages: ["en", "nl"], local: false },
+    capabilities: { streaming: true },
+    stream,
+    health: async (): Promise<Health> => ({ ok: true, detail: `${opts.model}${opts.baseUrl ? ` at ${safeUrl(opts.baseUrl)}` : ""}` }),
+  };
+}
+
+/** The URL without credentials or query (for health reports). */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
