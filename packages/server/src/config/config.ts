@@ -2,6 +2,63 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Language } from "@mirror/protocol";
 
+export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+
+/** The brain: a chain of providers tried in order (keys come from env only: GEMINI_API_KEY, OPENAI_API_KEY). */
+export const LlmConfig = z
+  .object({
+    /** a single provider (older configs); `chain` wins when both are given */
+    provider: z.enum(LLM_PROVIDERS).optional(),
+    chain: z.array(z.enum(LLM_PROVIDERS)).min(1).optional(),
+    /** a provider that has not started talking after this long is skipped for the turn */
+    firstTokenTimeoutMs: z.number().int().min(100).max(30_000).default(1_500),
+    /** a provider that goes quiet this long mid-reply has failed */
+    idleTimeoutMs: z.number().int().min(500).max(60_000).default(8_000),
+    /** a provider that failed is skipped for this long */
+    unhealthyForMs: z.number().int().min(0).default(30_000),
+    /** end every chain with the scripted engine, so the visitor always gets an answer */
+    scriptedLast: z.boolean().default(true),
+    gemini: z
+      .object({
+        model: z.string().min(1).default("gemini-2.0-flash"),
+        baseUrl: z.url().optional(),
+        apiVersion: z.string().optional(),
+        temperature: z.number().min(0).max(2).optional(),
+        maxOutputTokens: z.number().int().min(16).max(2048).default(200),
+      })
+      .prefault({}),
+    openai: z
+      .object({
+        /** Ollama: http://host:11434/v1 · vLLM: http://host:8000/v1 · llama.cpp server: http://host:8080/v1 */
+        baseUrl: z.url().optional(),
+        model: z.string().min(1).default("llama3.2"),
+        temperature: z.number().min(0).max(2).optional(),
+        maxOutputTokens: z.number().int().min(16).max(2048).default(200),
+      })
+      .prefault({}),
+    gguf: z
+      .object({
+        path: z.string().min(1).optional(),
+        gpu: z.union([z.literal("auto"), z.literal(false)]).default("auto"),
+        contextSize: z.number().int().min(512).default(4096),
+        threads: z.number().int().min(1).optional(),
+        languages: z.array(Language).min(1).default(["en", "nl"]),
+        temperature: z.number().min(0).max(2).optional(),
+        maxOutputTokens: z.number().int().min(16).max(2048).default(200),
+      })
+      .prefault({}),
+    scripted: z.object({ maxSentences: z.number().int().min(1).max(3).default(3) }).prefault({}),
+  })
+  .prefault({});
+export type LlmConfig = z.infer<typeof LlmConfig>;
+
+/** The providers to try, in order. */
+export function llmChain(llm: LlmConfig): LlmProviderName[] {
+  const chain = llm.chain ?? [llm.provider ?? "scripted"];
+  return llm.scriptedLast && chain.at(-1) !== "scripted" ? [...chain.filter((p) => p !== "scripted"), "scripted"] : [...chain];
+}
+
 /** Mirror's whole configuration: validated once here, at the edge. Secrets come from env, never from files. */
 export const MirrorConfig = z.object({
   server: z
@@ -15,7 +72,7 @@ export const MirrorConfig = z.object({
     .object({
       vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(550) }).prefault({}),
       stt: z.object({ provider: z.enum(["pocketsphinx"]).default("pocketsphinx") }).prefault({}),
-      llm: z.object({ provider: z.enum(["scripted"]).default("scripted") }).prefault({}),
+      llm: LlmConfig,
       tts: z.object({ provider: z.enum(["espeak"]).default("espeak") }).prefault({}),
       lipsync: z.object({ provider: z.enum(["builtin"]).default("builtin") }).prefault({}),
     })
@@ -33,7 +90,27 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Reads an optional JSON file, applies env overrides (MIRROR_PORT, MIRROR_HOST, MIRROR_LANGUAGE), validates. */
+/**
+ * The brain's env overrides: MIRROR_LLM (the chain, e.g. "gemini,scripted"), MIRROR_GEMINI_BASE_URL,
+ * MIRROR_GEMINI_MODEL, OPENAI_BASE_URL, MIRROR_OPENAI_MODEL, MIRROR_GGUF_PATH. (API keys are read where
+ * the providers are built, and never enter the config.)
+ */
+function llmEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const stages = { ...((raw.stages as Record<string, unknown> | undefined) ?? {}) };
+  const llm = { ...((stages.llm as Record<string, unknown> | undefined) ?? {}) };
+  const section = (name: string, patch: Record<string, string | undefined>): void => {
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== ""));
+    if (Object.keys(set).length > 0) llm[name] = { ...((llm[name] as Record<string, unknown> | undefined) ?? {}), ...set };
+  };
+  if (env.MIRROR_LLM) llm.chain = env.MIRROR_LLM.split(",").map((p) => p.trim()).filter(Boolean);
+  section("gemini", { baseUrl: env.MIRROR_GEMINI_BASE_URL, model: env.MIRROR_GEMINI_MODEL });
+  section("openai", { baseUrl: env.OPENAI_BASE_URL, model: env.MIRROR_OPENAI_MODEL });
+  section("gguf", { path: env.MIRROR_GGUF_PATH });
+  if (Object.keys(llm).length === 0) return {};
+  return { stages: { ...stages, llm } };
+}
+
+/** Reads an optional JSON file, applies env overrides (MIRROR_PORT, MIRROR_HOST, MIRROR_LANGUAGE, the brain's), validates. */
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): MirrorConfig {
   const env = opts.env ?? process.env;
   let raw: Record<string, unknown> = {};
@@ -47,7 +124,13 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   const server = { ...((raw.server as object | undefined) ?? {}) } as Record<string, unknown>;
   if (env.MIRROR_PORT) server.port = Number(env.MIRROR_PORT);
   if (env.MIRROR_HOST) server.host = env.MIRROR_HOST;
-  const merged: Record<string, unknown> = { ...raw, server, ...(env.MIRROR_LANGUAGE ? { language: env.MIRROR_LANGUAGE } : {}), ...opts.overrides };
+  const merged: Record<string, unknown> = {
+    ...raw,
+    server,
+    ...(env.MIRROR_LANGUAGE ? { language: env.MIRROR_LANGUAGE } : {}),
+    ...llmEnvOverrides(raw, env),
+    ...opts.overrides,
+  };
   const parsed = MirrorConfig.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(`invalid config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);

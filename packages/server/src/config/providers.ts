@@ -1,18 +1,75 @@
 import type { Providers } from "../session/visit-session.js";
 import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
+import type { Llm } from "../core/contracts/llm.js";
+import { withFallback } from "../core/fallback.js";
+import { createGeminiLlm } from "../stages/llm/gemini/index.js";
+import { createGgufLlm } from "../stages/llm/gguf/index.js";
+import { createOpenAiLlm } from "../stages/llm/openai/index.js";
 import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { createEspeakTts } from "../stages/tts/espeak/index.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
-import type { MirrorConfig } from "./config.js";
+import { llmChain, type LlmConfig, type LlmProviderName, type MirrorConfig } from "./config.js";
+
+export interface BuildOptions {
+  /** where API keys come from (GEMINI_API_KEY, OPENAI_API_KEY); default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** one line per provider skipped or failed over (never a key, never the visitor's words) */
+  log?: (line: string) => void;
+}
+
+/**
+ * The brain: the configured chain (e.g. Gemini → Ollama → scripted) behind one Llm. A provider that
+ * cannot be set up (no key, no model path) is left out with a log line; the scripted engine ends the chain
+ * unless `scriptedLast` is false, so the visitor always gets an answer.
+ */
+export function buildLlm(config: LlmConfig, opts: BuildOptions = {}): Llm {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const make: Record<LlmProviderName, () => Llm | string> = {
+    gemini: () =>
+      env.GEMINI_API_KEY
+        ? createGeminiLlm({ ...config.gemini, apiKey: env.GEMINI_API_KEY, ...(config.gemini.baseUrl ? { baseUrl: config.gemini.baseUrl } : {}) })
+        : "GEMINI_API_KEY is not set",
+    openai: () =>
+      config.openai.baseUrl || env.OPENAI_API_KEY
+        ? createOpenAiLlm({ ...config.openai, ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}) })
+        : "neither OPENAI_BASE_URL (stages.llm.openai.baseUrl) nor OPENAI_API_KEY is set",
+    gguf: () =>
+      config.gguf.path
+        ? createGgufLlm({ ...config.gguf, modelPath: config.gguf.path })
+        : "no model path (MIRROR_GGUF_PATH or stages.llm.gguf.path)",
+    scripted: () => createScriptedLlm({ maxSentences: config.scripted.maxSentences }),
+  };
+  const chain: Llm[] = [];
+  for (const name of llmChain(config)) {
+    const made = make[name]();
+    if (typeof made === "string") log(`llm: ${name} left out: ${made}`);
+    else chain.push(made);
+  }
+  if (chain.length === 0) {
+    log("llm: no provider could be set up; using the scripted engine");
+    chain.push(createScriptedLlm());
+  }
+  const [only] = chain;
+  if (chain.length === 1 && only) return only;
+  return withFallback(chain, {
+    onAnyError: true,
+    firstTokenTimeoutMs: config.firstTokenTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    unhealthyForMs: config.unhealthyForMs,
+    onFailure: (id, error) => log(`llm: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}), skipped for ${config.unhealthyForMs} ms`),
+  });
+}
+
 
 /** The composition root: the only place that knows every provider. */
-export function buildProviders(config: MirrorConfig): Providers {
+export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
     stt: createPocketSphinxStt(),
-    llm: createScriptedLlm(),
+    llm: buildLlm(s.llm, opts),
     tts: createEspeakTts(),
     lipsync: createBuiltinLipsync(),
   };

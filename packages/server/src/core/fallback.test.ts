@@ -98,9 +98,12 @@ describe("withFallback", () => {
     expect(onFailure).toHaveBeenCalledOnce();
   });
 
-  it("releases text at each sentence or clause end, as soon as the space after it arrives", async () => {
+  it("releases text where the chunker cuts, as soon as the space after it arrives", async () => {
     const gemini = fakeLlm("llm/gemini", [text("Hello"), text("."), text(" So"), text(", you"), text(" love it"), text("?"), finish]);
-    expect(await run(withFallback([gemini]))).toEqual([text("Hello. "), text("So, "), text("you love it?"), finish]);
+    expect(await run(withFallback([gemini]))).toEqual([text("Hello. "), text("So, you love it?"), finish]);
+    // a long first sentence is released at its first clause break past 25 characters, a short one is not
+    const long = fakeLlm("llm/gemini", [text("Hi, when I look at you from here"), text(", I see"), text(" me."), finish]);
+    expect(await run(withFallback([long]))).toEqual([text("Hi, when I look at you from here, "), text("I see me."), finish]);
   });
 
   it("treats garbage (special tokens, control characters, raw JSON) as a failure and hands over", async () => {

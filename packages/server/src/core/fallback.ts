@@ -228,19 +228,23 @@ export interface LlmFallbackOptions {
 }
 
 /**
- * Releases a provider's text only up to the last place the sentence chunker can cut (a sentence or clause
- * end followed by a space, a line break, or a long run of words): what is released is spoken, so a provider
- * that breaks mid-sentence leaves no half sentence behind. The chunker cuts at the same places, so this
- * costs no latency. An empty text-delta marks the first token (for the first-token timeout).
+ * Releases a provider's text only up to the last place the sentence chunker would cut (a sentence end
+ * followed by a space or a line break; in the first chunk also a clause break past 25 characters; a long
+ * run of words): what is released is spoken, so a provider that breaks mid-sentence leaves no half
+ * sentence behind. The chunker cuts at the same places, so this costs no latency. An empty text-delta
+ * marks the first token (for the first-token timeout).
  */
 async function* releaseBySentence(id: string, events: AsyncIterable<LlmEvent>): AsyncGenerator<LlmEvent> {
   let held = "";
   let first = true;
+  let released = false;
   const release = (upTo: number): LlmEvent | undefined => {
     const text = held.slice(0, upTo);
     held = held.slice(upTo);
     if (isGarbageText(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
-    return text === "" ? undefined : { type: "text-delta", text };
+    if (text === "") return undefined;
+    released = true;
+    return { type: "text-delta", text };
   };
   for await (const event of events) {
     if (event.type === "finish") {
@@ -255,21 +259,23 @@ async function* releaseBySentence(id: string, events: AsyncIterable<LlmEvent>): 
       yield { type: "text-delta", text: "" };
     }
     held += event.text;
-    const cut = lastCut(held);
-    const out = cut > 0 ? release(cut) : undefined;
+    const out = release(lastCut(held, !released));
     if (out) yield out;
   }
   const rest = release(held.length);
   if (rest) yield rest;
 }
 
-const CUTS = /[.!?…,;:—–](?=\s)\s|\n/g;
-const LONG_RUN = 80;
+const SENTENCE_CUTS = /[.!?…]["')\]”’»]*\s|\n/g;
+const CLAUSE_CUTS = /[,;:—–]\s/g;
 
-function lastCut(text: string): number {
+/** Where the held text can be released up to: the chunker's own cut points (see sentence-chunker.ts). */
+function lastCut(text: string, firstChunk: boolean): number {
   let cut = 0;
-  for (const m of text.matchAll(CUTS)) cut = (m.index ?? 0) + m[0].length;
-  if (text.length - cut > LONG_RUN) cut = Math.max(cut, text.lastIndexOf(" ") + 1);
+  for (const m of text.matchAll(SENTENCE_CUTS)) cut = (m.index ?? 0) + m[0].length;
+  const clauseMin = firstChunk ? 25 : 60;
+  for (const m of text.matchAll(CLAUSE_CUTS)) if ((m.index ?? 0) + 1 >= clauseMin) cut = Math.max(cut, (m.index ?? 0) + m[0].length);
+  if (text.length - cut > (firstChunk ? 80 : 220)) cut = Math.max(cut, text.lastIndexOf(" ") + 1);
   return cut;
 }
 

@@ -35,6 +35,10 @@ export interface FakeLlmRequest {
   aborted: boolean;
   /** the stream ended normally */
   completed: boolean;
+  /** performance.now() when the request arrived */
+  receivedAt: number;
+  /** each chunk's text and the performance.now() it was written at (latency measurements) */
+  sent: Array<{ text: string; at: number }>;
 }
 
 export const DEFAULT_REPLIES = {
@@ -95,6 +99,7 @@ export async function startSseFake(dialect: SseDialect, behaviour: Partial<FakeL
   const requests: FakeLlmRequest[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
@@ -106,7 +111,7 @@ export async function startSseFake(dialect: SseDialect, behaviour: Partial<FakeL
     if (!parsed) return json(res, 404, dialect.errorBody(404));
     const refused = dialect.refuse?.(req);
     if (refused !== undefined) return json(res, refused, dialect.errorBody(refused));
-    const record: FakeLlmRequest = { path: req.url ?? "", headers: req.headers, body, ...parsed, aborted: false, completed: false };
+    const record: FakeLlmRequest = { path: req.url ?? "", headers: req.headers, body, ...parsed, aborted: false, completed: false, receivedAt, sent: [] };
     requests.push(record);
     const behaviour = b;
     if (behaviour.failStatus !== null) return json(res, behaviour.failStatus, dialect.errorBody(behaviour.failStatus));
@@ -122,7 +127,7 @@ export async function startSseFake(dialect: SseDialect, behaviour: Partial<FakeL
     const write = (data: string): void => {
       if (!res.writableEnded) res.write(`data: ${data}${dialect.separator}`);
     };
-    const t0 = performance.now();
+    const t0 = receivedAt;
     const perToken = 1000 / Math.max(1, behaviour.tokensPerSecond);
     const groups: string[][] = [];
     for (let i = 0; i < tokens.length; i += behaviour.tokensPerChunk) groups.push(tokens.slice(i, i + behaviour.tokensPerChunk));
@@ -140,6 +145,7 @@ export async function startSseFake(dialect: SseDialect, behaviour: Partial<FakeL
       }
       const last = g === groups.length - 1;
       write(JSON.stringify(dialect.chunk(group.join(""), g, last, record)));
+      record.sent.push({ text: group.join(""), at: performance.now() });
       sent += group.length;
       if (last) {
         if (dialect.done !== null) write(dialect.done);
@@ -151,7 +157,7 @@ export async function startSseFake(dialect: SseDialect, behaviour: Partial<FakeL
       timers.push(setTimeout(() => step(g + 1), Math.max(0, due - performance.now())));
     };
     if (groups.length === 0) groups.push([]);
-    timers.push(setTimeout(() => step(0), behaviour.firstTokenDelayMs));
+    timers.push(setTimeout(() => step(0), Math.max(0, t0 + behaviour.firstTokenDelayMs - performance.now())));
   }
 
   const server: Server = createServer((req, res) => {
