@@ -9,12 +9,15 @@ import { writeDemoReport } from "../demo/report.js";
 import { loadVisitor } from "../demo/visitor.js";
 import { startServer } from "../http/server.js";
 import { MetricsObserver } from "../observers/metrics.js";
+import { applySinkFlags, SINK_FLAG_OPTIONS, SINK_FLAGS_USAGE } from "../sinks/config.js";
+import { sinkTable } from "../sinks/from-config.js";
 import { createDialoguePlan } from "../script/plan.js";
 
 const USAGE = `mirror — real-time digital doubles
 
   mirror start [--config file] [--port N] [--host H]
       kiosk at /, operator console at /console (embedded defaults: no keys, no GPU)
+      sinks (start and demo): ${SINK_FLAGS_USAGE}
   mirror demo --visitor <dir> --out <dir> [--fast] [--config file]
       replays a recorded visitor through the whole pipeline, writes report.json, reply-NN.wav, frames-NN.jsonl
 `;
@@ -22,12 +25,12 @@ const USAGE = `mirror — real-time digital doubles
 const log = (line: string) => console.log(`[mirror] ${line}`);
 
 async function start(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } } });
+  const { values } = parseArgs({ args, options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" }, ...SINK_FLAG_OPTIONS } });
   const overrides: Record<string, unknown> = {};
-  const config = loadConfig({ ...(values.config ? { file: values.config } : {}), overrides });
+  const config = applySinkFlags(loadConfig({ ...(values.config ? { file: values.config } : {}), overrides }), values);
   if (values.port) config.server.port = Number(values.port);
   if (values.host) config.server.host = values.host;
-  const providers = buildProviders(config);
+  const providers = buildProviders(config, { log });
   const t0 = performance.now();
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   const metrics = new MetricsObserver({ log });
@@ -61,14 +64,14 @@ async function start(args: string[]): Promise<void> {
 async function demo(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { visitor: { type: "string" }, out: { type: "string" }, fast: { type: "boolean", default: false }, config: { type: "string" }, seed: { type: "string" } },
+    options: { visitor: { type: "string" }, out: { type: "string" }, fast: { type: "boolean", default: false }, config: { type: "string" }, seed: { type: "string" }, ...SINK_FLAG_OPTIONS },
   });
   if (!values.visitor || !values.out) throw new Error(`--visitor and --out are required\n\n${USAGE}`);
-  const config = loadConfig(values.config ? { file: values.config } : {});
+  const config = applySinkFlags(loadConfig(values.config ? { file: values.config } : {}), values);
   const visitor = loadVisitor(resolve(values.visitor));
-  const providers = buildProviders(config);
-  await warmup(providers);
   const speed = values.fast ? 3 : 1;
+  const providers = buildProviders(config, { sinkRate: speed, log });
+  await warmup(providers);
   log(`replaying ${visitor.turns.length} turns from ${values.visitor} at ${speed}× real time`);
   const result = await replayVisit(visitor, {
     providers,
@@ -78,12 +81,15 @@ async function demo(args: string[]): Promise<void> {
     speed,
     onProgress: log,
   });
+  const sinkStats = await providers.sinkSet?.stats();
   const table = writeDemoReport(result, resolve(values.out), {
     visitor: values.visitor,
     speed,
-    providers: Object.fromEntries(Object.entries(providers).filter(([k]) => k !== "sinks").map(([k, p]) => [k, (p as { info: { id: string } }).info.id])),
+    ...(sinkStats ? { sinks: sinkStats } : {}),
+    providers: Object.fromEntries(Object.entries(providers).filter(([k]) => k !== "sinks" && k !== "sinkSet").map(([k, p]) => [k, (p as { info: { id: string } }).info.id])),
   });
   console.log(table);
+  if (sinkStats) console.log(sinkTable(sinkStats));
   log(`report written to ${resolve(values.out)}/report.json`);
   if (result.errors.length) log(`errors: ${result.errors.join("; ")}`);
   await closeProviders(providers);

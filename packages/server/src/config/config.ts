@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Language } from "@mirror/protocol";
+import { SinksConfig } from "../sinks/config.js";
+import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
@@ -73,10 +75,15 @@ export const MirrorConfig = z.object({
       vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(550) }).prefault({}),
       stt: z.object({ provider: z.enum(["pocketsphinx"]).default("pocketsphinx") }).prefault({}),
       llm: LlmConfig,
-      tts: z.object({ provider: z.enum(["espeak"]).default("espeak") }).prefault({}),
-      lipsync: z.object({ provider: z.enum(["builtin"]).default("builtin") }).prefault({}),
+      tts: TtsConfig,
+      lipsync: z
+        .object({ provider: z.enum(["builtin", "a2f3d"]).default("builtin"), a2f3d: z.object({ address: z.string().min(1) }).optional() })
+        .refine((l) => l.provider !== "a2f3d" || l.a2f3d, { message: "lipsync a2f3d needs a2f3d.address" })
+        .prefault({}),
     })
     .prefault({}),
+  /** Live Link, Audio2Face, Deep-Live-Cam: all off unless configured (or given as flags) */
+  sinks: SinksConfig.prefault({}),
   visit: z
     .object({
       silenceTimeoutMs: z.number().int().min(5_000).default(45_000),
@@ -121,6 +128,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
       throw new ConfigError(`cannot read config ${opts.file}: ${(err as Error).message}`);
     }
   }
+  raw = applyTtsEnv(raw, env); // MIRROR_TTS, MIRROR_F5_* (see stages/tts/config.ts)
   const server = { ...((raw.server as object | undefined) ?? {}) } as Record<string, unknown>;
   if (env.MIRROR_PORT) server.port = Number(env.MIRROR_PORT);
   if (env.MIRROR_HOST) server.host = env.MIRROR_HOST;

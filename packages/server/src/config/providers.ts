@@ -1,4 +1,6 @@
 import type { Providers } from "../session/visit-session.js";
+import { buildSinks } from "../sinks/from-config.js";
+import { createA2f3dLipsync } from "../stages/lipsync/a2f3d/index.js";
 import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
 import type { Llm } from "../core/contracts/llm.js";
 import { withFallback } from "../core/fallback.js";
@@ -7,7 +9,7 @@ import { createGgufLlm } from "../stages/llm/gguf/index.js";
 import { createOpenAiLlm } from "../stages/llm/openai/index.js";
 import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
-import { createEspeakTts } from "../stages/tts/espeak/index.js";
+import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import { llmChain, type LlmConfig, type LlmProviderName, type MirrorConfig } from "./config.js";
 
@@ -16,6 +18,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** one line per provider skipped or failed over (never a key, never the visitor's words) */
   log?: (line: string) => void;
+  /** playback speed of the audio the sinks follow (the demo's --fast); default 1 */
+  sinkRate?: number;
 }
 
 /**
@@ -62,24 +66,25 @@ export function buildLlm(config: LlmConfig, opts: BuildOptions = {}): Llm {
   });
 }
 
-
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
+  const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}) });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
     stt: createPocketSphinxStt(),
     llm: buildLlm(s.llm, opts),
-    tts: createEspeakTts(),
-    lipsync: createBuiltinLipsync(),
+    tts: buildTts(s.tts, opts.env ?? process.env, opts.log),
+    lipsync: s.lipsync.provider === "a2f3d" && s.lipsync.a2f3d ? createA2f3dLipsync({ address: s.lipsync.a2f3d.address }) : createBuiltinLipsync(),
+    ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
 }
 
 /** Loads every model once before the first visitor, so the first turn is as fast as the rest. */
 export async function warmup(p: Providers): Promise<void> {
-  await Promise.all([p.vad.warmup?.(), p.stt.warmup?.(), p.llm.warmup?.(), p.tts.warmup?.(), p.lipsync.warmup?.()]);
+  await Promise.all([p.vad.warmup?.(), p.stt.warmup?.(), p.llm.warmup?.(), p.tts.warmup?.(), p.lipsync.warmup?.(), p.sinkSet?.warmup()]);
 }
 
 export async function closeProviders(p: Providers): Promise<void> {
-  await Promise.all([p.vad.close?.(), p.stt.close?.(), p.llm.close?.(), p.tts.close?.(), p.lipsync.close?.()]);
+  await Promise.all([p.vad.close?.(), p.stt.close?.(), p.llm.close?.(), p.tts.close?.(), p.lipsync.close?.(), p.sinkSet?.close()]);
 }

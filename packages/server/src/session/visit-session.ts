@@ -9,7 +9,7 @@ import {
   type ServerMessage,
 } from "@mirror/protocol";
 import { MIC_SAMPLE_RATE } from "@mirror/protocol";
-import { checkPhoto } from "../capture/photo-check.js";
+import { checkFaceLayout, checkPhoto } from "../capture/photo-check.js";
 import { checkVoiceSample, emptySampleStats, sampleMessage } from "../capture/sample-check.js";
 import type { Clock, Random } from "../core/clock.js";
 import type { Lipsync } from "../core/contracts/lipsync.js";
@@ -23,6 +23,7 @@ import { InputError } from "../core/errors.js";
 import { Visit } from "../core/visit.js";
 import { fanOut, type VisitObserver } from "../observers/observer.js";
 import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.js";
+import type { SinkSet } from "../sinks/from-config.js";
 
 export interface Providers {
   vad: Vad;
@@ -31,7 +32,9 @@ export interface Providers {
   tts: Tts;
   lipsync: Lipsync;
   /** extra sinks per visit (Live Link, Audio2Face, …) beside the kiosk itself */
-  sinks?: () => Sink[];
+  sinks?: (visit: Visit) => Sink[];
+  /** the process-wide sinks behind `sinks` (warm-up, close, figures) */
+  sinkSet?: SinkSet;
 }
 
 export interface SessionTimeouts {
@@ -61,6 +64,7 @@ const MAX_SAMPLE_BYTES = 20 * MIC_SAMPLE_RATE * 2;
 export class VisitSession {
   visit!: Visit;
   private conversation: Conversation | null = null;
+  private sinks: Sink[] = [];
   private pendingFace: FaceLayout | null = null;
   private photoOk = false;
   private sampleOk = false;
@@ -123,6 +127,8 @@ export class VisitSession {
       case "start-conversation":
         return this.startConversation();
       case "playback":
+        // sinks on the audio clock (Live Link) follow the moment the kiosk really started playing
+        if (msg.event === "started") for (const s of this.sinks) (s as Partial<PlaybackFollower>).playbackStarted?.(msg.turnId, performance.timeOrigin + performance.now() - msg.agoMs);
         return this.conversation?.onPlayback(msg.turnId, msg.event, this.o.clock.now() - msg.agoMs);
       case "end-visit":
         return void this.endVisit(msg.reason);
@@ -145,8 +151,10 @@ export class VisitSession {
   private takePhoto(bytes: Uint8Array): void {
     try {
       const info = checkPhoto(bytes);
+      const face = this.pendingFace ?? defaultFace();
+      checkFaceLayout(face);
       this.visit.vault.put("photo", bytes.slice());
-      this.visit.face = this.pendingFace ?? defaultFace();
+      this.visit.face = face;
       this.photoOk = true;
       this.send({ type: "photo-result", ok: true, message: `photo ${info.width}×${info.height}` });
       void this.maybeClone();
@@ -211,7 +219,8 @@ export class VisitSession {
     v.conversationStartedAt = this.o.clock.now();
     this.phase();
     const p = this.o.providers;
-    const sinks = [new BrowserSink(this.o.channel), ...(p.sinks?.() ?? [])];
+    const sinks = [new BrowserSink(this.o.channel), ...(p.sinks?.(v) ?? [])];
+    this.sinks = sinks;
     const conversation = new Conversation({
       stages: { vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync, sinks },
       plan: this.o.plan,
@@ -276,6 +285,10 @@ export class VisitSession {
     await this.endVisit("disconnected");
     this.closed = true;
   }
+}
+
+interface PlaybackFollower {
+  playbackStarted(turnId: number, atWallMs: number): void;
 }
 
 function defaultFace(): FaceLayout {

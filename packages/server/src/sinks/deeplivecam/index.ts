@@ -1,0 +1,1 @@
+export { DeepLiveCamRun, type DeepLiveCamOptions, type DeepLiveCamStats } from "./supervisor.js";

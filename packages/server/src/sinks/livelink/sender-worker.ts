@@ -1,0 +1,141 @@
+/**
+ * The Live Link sender thread: 60 packets a second on its own event loop, so speech recognition or synthesis
+ * running on the main thread cannot delay a frame. Each tick asks the scheduler which face belongs to the
+ * audio being heard now and sends it; frame numbers go up by one per packet, for the whole run.
+ */
+import { createSocket } from "node:dgram";
+import { lookup } from "node:dns/promises";
+import { setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+import { encodeLiveLinkPacket, LIVELINK_VALUE_COUNT } from "./packet.js";
+import { HeadMotion, liveLinkValues } from "./pose.js";
+import { LiveLinkScheduler } from "./scheduler.js";
+import { wallMs, type FromSender, type LiveLinkStats, type LiveLinkTurnStats, type SenderConfig, type ToSender } from "./messages.js";
+
+const cfg = workerData as SenderConfig;
+const port = parentPort;
+if (!port) throw new Error("sender-worker must run in a worker thread");
+const post = (m: FromSender) => port.postMessage(m);
+
+const scheduler = new LiveLinkScheduler(cfg);
+const head = new HeadMotion(cfg.fps);
+const values = new Float32Array(LIVELINK_VALUE_COUNT);
+const socket = createSocket(cfg.host.includes(":") ? "udp6" : "udp4");
+const period = 1000 / cfg.fps;
+const jitters: number[] = [];
+const turns = new Map<number, LiveLinkTurnStats>();
+let interruptedAt: { turnId: number; at: number } | null = null;
+let address = cfg.host;
+let frame = 0;
+let sendErrors = 0;
+let lastSentAt: number | null = null;
+let t0 = 0;
+let timer: NodeJS.Timeout | null = null;
+let closing = false;
+
+function turnStats(turnId: number): LiveLinkTurnStats {
+  let s = turns.get(turnId);
+  if (!s) {
+    s = { turnId, firstFrameAfterAudioMs: null, framesSent: 0, interruptToNeutralMs: null };
+    turns.set(turnId, s);
+  }
+  return s;
+}
+
+function sendOne(): void {
+  const at = wallMs();
+  const pose = scheduler.poseAt(at, frame);
+  liveLinkValues(pose.weights, head.next(frame, pose.weights), values);
+  const packet = encodeLiveLinkPacket({ deviceId: cfg.deviceId, subject: cfg.subject, frame, subFrame: 0, fpsNumerator: cfg.fps, fpsDenominator: 1, values });
+  socket.send(packet, cfg.port, address, (err) => {
+    if (err) sendErrors++;
+  });
+  if (lastSentAt !== null) jitters.push(Math.abs(at - lastSentAt - period));
+  lastSentAt = at;
+  frame = (frame + 1) | 0;
+  if (pose.turnId !== null) {
+    const s = turnStats(pose.turnId);
+    const first = scheduler.firstAudioAt(pose.turnId);
+    if (s.framesSent === 0 && first !== null) s.firstFrameAfterAudioMs = at - first;
+    s.framesSent++;
+  } else if (interruptedAt) {
+    turnStats(interruptedAt.turnId).interruptToNeutralMs = at - interruptedAt.at;
+    interruptedAt = null;
+  }
+}
+
+/**
+ * One packet per tick, each due at t0 + n/fps. A timer wakes the thread for the due time; no spinning, so the
+ * thread sleeps between packets and the OS scheduler wakes it promptly even on a busy machine.
+ */
+function loop(): void {
+  timer = null;
+  if (closing) return;
+  sendOne();
+  // far behind (the machine stalled): keep the cadence from now on instead of sending a burst
+  if (wallMs() - (t0 + frame * period) > 2 * period) t0 = wallMs() - frame * period;
+  timer = setTimeout(loop, Math.max(0, t0 + frame * period - wallMs()));
+}
+
+function stats(): LiveLinkStats {
+  const sorted = [...jitters].sort((a, b) => a - b);
+  const q = (p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) : 0);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    target: `${cfg.host}:${cfg.port}`,
+    packetsSent: frame,
+    raisedPriority: niced,
+    sendErrors,
+    jitterP50Ms: r(q(0.5)),
+    jitterP95Ms: r(q(0.95)),
+    jitterMaxMs: r(sorted[sorted.length - 1] ?? 0),
+    turns: [...turns.values()].map((t) => ({ ...t, firstFrameAfterAudioMs: t.firstFrameAfterAudioMs === null ? null : r(t.firstFrameAfterAudioMs), interruptToNeutralMs: t.interruptToNeutralMs === null ? null : r(t.interruptToNeutralMs) })),
+  };
+}
+
+port.on("message", (m: ToSender) => {
+  switch (m.type) {
+    case "turn-start":
+      turns.delete(m.turnId);
+      return scheduler.turnStart(m.turnId);
+    case "audio":
+      return scheduler.audio(m.turnId, m.at);
+    case "frames":
+      return scheduler.frames(m.turnId, m.frames);
+    case "turn-end":
+      return scheduler.turnEnd(m.turnId, m.totalSamples);
+    case "playback":
+      return scheduler.playbackStarted(m.turnId, m.at);
+    case "interrupt":
+      interruptedAt = { turnId: m.turnId, at: m.at };
+      return scheduler.interrupt(m.turnId);
+    case "stats":
+      return post({ type: "stats", id: m.id, stats: stats() });
+    case "close":
+      closing = true;
+      if (timer) clearTimeout(timer);
+      socket.close(() => post({ type: "closed" }));
+      return;
+  }
+});
+
+// On Linux a nice value belongs to the thread: raise this one's so busy speech threads cannot delay a
+// packet. Needs CAP_SYS_NICE (or root); without it the thread keeps the normal priority.
+let niced = false;
+try {
+  setPriority(-10);
+  niced = true;
+} catch {
+  // not permitted here
+}
+
+void (async () => {
+  try {
+    address = (await lookup(cfg.host)).address;
+  } catch (err) {
+    post({ type: "error", message: `cannot resolve ${cfg.host}: ${(err as Error).message}` });
+  }
+  t0 = wallMs();
+  post({ type: "ready" });
+  loop();
+})();
