@@ -22,14 +22,23 @@ export class BiometricVault {
   private forgetHooks = new Map<string, ForgetHook>();
   private purged = false;
 
-  put(kind: string, data: Bytes): void {
-    this.assertOpen();
+  /**
+   * Keeps a buffer until purge. After purge (a reply that finishes after the visitor left) the data is wiped and
+   * dropped, never stored: late arrivals are normal in a streaming pipeline and must neither crash nor linger.
+   */
+  put(kind: string, data: Bytes): boolean {
+    if (this.purged) {
+      data.fill(0);
+      return false;
+    }
     this.items.push({ kind, data });
+    return true;
   }
 
-  putText(kind: string, text: string): void {
-    this.assertOpen();
+  putText(kind: string, text: string): boolean {
+    if (this.purged) return false;
     if (text) this.items.push({ kind, data: text });
+    return true;
   }
 
   /** The newest item of a kind (e.g. a re-taken sample replaces the earlier one for use, both get purged). */
@@ -41,14 +50,21 @@ export class BiometricVault {
     return undefined;
   }
 
+  /** A temp file with visitor data; one registered after purge is deleted at once. */
   registerTempFile(path: string): void {
-    this.assertOpen();
+    if (this.purged) {
+      rm(path, { force: true, recursive: true }).catch(() => undefined);
+      return;
+    }
     this.tempFiles.add(path);
   }
 
   /** A provider that holds state for this visit (a cloned voice on a server) says how to make it forget. */
   onPurge(name: string, hook: ForgetHook): void {
-    this.assertOpen();
+    if (this.purged) {
+      hook().catch(() => undefined);
+      return;
+    }
     this.forgetHooks.set(name, hook);
   }
 
@@ -80,10 +96,6 @@ export class BiometricVault {
     }
     this.forgetHooks.clear();
     return { items, tempFilesDeleted, providersNotified };
-  }
-
-  private assertOpen(): void {
-    if (this.purged) throw new Error("vault already purged");
   }
 }
 

@@ -73,9 +73,18 @@ describe("visit purge", () => {
     expect(json).not.toContain("Anna");
     expect(json).not.toContain("Eindhoven");
 
-    // purge is idempotent and the vault refuses new data afterwards
+    // purge is idempotent; data arriving late (a reply finishing after the visitor left) is wiped, not kept
     expect(await visit.purge("again")).toBe(record);
-    expect(() => visit.vault.put("photo", new Uint8Array(10))).toThrow();
+    const late = new Uint8Array(10).fill(7);
+    expect(visit.vault.put("photo", late)).toBe(false);
+    expect(late.every((b) => b === 0)).toBe(true);
+    expect(visit.vault.putText("transcript", "late words")).toBe(false);
+    expect(findBiometricLeftovers(visit, ["late words"])).toEqual([]);
+    let lateForget = 0;
+    visit.vault.onPurge("late", async () => {
+      lateForget++;
+    });
+    expect(lateForget).toBe(1);
   });
 
   it("flags a purge that could not remove everything", async () => {
