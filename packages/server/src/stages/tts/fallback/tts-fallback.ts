@@ -1,0 +1,162 @@
+/**
+ * A chain of TTS providers that is itself a TTS (e.g. F5 socket, then F5 Gradio, then the embedded
+ * voice). Cloning asks every member; speaking tries them in order, and a member that fails or stays
+ * silent past `firstAudioTimeoutMs` before its first audio hands over to the next. Once audio has
+ * played, the member's failure propagates (the words cannot be unsaid). All audio comes out at the
+ * first member's sample rate; timings pass through only when every member gives them.
+ */
+import { randomUUID } from "node:crypto";
+import type { Health, StageInfo } from "../../../core/contracts/common.js";
+import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
+import { fallbackStream } from "../../../core/fallback.js";
+import { AbortedError, ProviderError, throwIfAborted } from "../../../core/errors.js";
+import { StreamResampler } from "../../../audio/pcm.js";
+
+export interface TtsFallbackOptions {
+  id?: string;
+  /** a member that has given no audio this long after the request is skipped */
+  firstAudioTimeoutMs?: number;
+  /** a member whose clone takes longer is left out of this visit */
+  cloneTimeoutMs?: number;
+  onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
+}
+
+interface ChainState {
+  members: Record<string, VoiceProfile>;
+}
+
+export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOptions = {}): Tts {
+  const first = providers[0];
+  if (!first) throw new Error("withTtsFallback needs at least one provider");
+  const id = opts.id ?? `tts/fallback(${providers.map((p) => p.info.id.replace(/^tts\//, "")).join(",")})`;
+  const timings: TtsCapabilities["timings"] = providers.every((p) => p.capabilities.timings === "phoneme")
+    ? "phoneme"
+    : providers.every((p) => p.capabilities.timings !== "none")
+      ? "word"
+      : "none";
+  const capabilities: TtsCapabilities = { streaming: providers.every((p) => p.capabilities.streaming), timings, sampleRate: first.capabilities.sampleRate };
+  const languages: StageInfo["languages"] = providers.some((p) => p.info.languages === "any")
+    ? "any"
+    : [...new Set(providers.flatMap((p) => (p.info.languages === "any" ? [] : p.info.languages)))];
+
+  const keep = (ev: TtsEvent): boolean =>
+    ev.type === "audio" || (timings === "phoneme" ? true : timings === "word" ? ev.type === "word" : false);
+
+  async function* member(tts: Tts, req: TtsRequest, voice: VoiceProfile, signal: AbortSignal): AsyncGenerator<TtsEvent> {
+    let resampler: StreamResampler | null = null;
+    for await (const ev of tts.synthesize({ text: req.text, voice, signal })) {
+      if (ev.type !== "audio") {
+        if (keep(ev)) yield ev;
+        continue;
+      }
+      if (ev.sampleRate === capabilities.sampleRate) {
+        yield ev;
+        continue;
+      }
+      resampler ??= new StreamResampler(ev.sampleRate, capabilities.sampleRate);
+      const pcm = resampler.push(ev.pcm);
+      if (pcm.length > 0) yield { type: "audio", pcm, sampleRate: capabilities.sampleRate };
+    }
+    const tail = resampler?.flush();
+    if (tail && tail.length > 0) yield { type: "audio", pcm: tail, sampleRate: capabilities.sampleRate };
+  }
+
+  return {
+    info: { id, stage: "tts", languages, local: providers.every((p) => p.info.local) },
+    capabilities,
+
+    async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
+      throwIfAborted(signal);
+      const results = await Promise.allSettled(
+        providers.map((p) => {
+          const s = opts.cloneTimeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(opts.cloneTimeoutMs)]) : signal;
+          return p.cloneVoice(sample, s);
+        }),
+      );
+      const members: Record<string, VoiceProfile> = {};
+      results.forEach((r, i) => {
+        const p = providers[i];
+        if (p && r.status === "fulfilled") members[p.info.id] = r.value;
+      });
+      const forgetAll = () => Promise.allSettled(providers.map((p) => (members[p.info.id] ? p.forgetVoice(members[p.info.id] as VoiceProfile) : undefined)));
+      if (signal.aborted) {
+        await forgetAll();
+        throw new AbortedError(String(signal.reason ?? "aborted"));
+      }
+      const made = Object.values(members);
+      const lead = made[0];
+      if (!lead) {
+        const err = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
+        throw err instanceof ProviderError ? err : new ProviderError(id, `no member could clone: ${String(err)}`, { retryable: true, cause: err });
+      }
+      const state: ChainState = { members };
+      return {
+        id: `fallback-${randomUUID()}`,
+        provider: id,
+        language: sample.language,
+        medianF0Hz: lead.medianF0Hz,
+        syllablesPerSecond: lead.syllablesPerSecond,
+        state: { ...state },
+      };
+    },
+
+    async forgetVoice(voice: VoiceProfile): Promise<void> {
+      const members = (voice.state as Partial<ChainState>).members ?? {};
+      await Promise.allSettled(providers.map((p) => (members[p.info.id] ? p.forgetVoice(members[p.info.id] as VoiceProfile) : undefined)));
+      for (const key of Object.keys(members)) delete members[key];
+      delete (voice.state as Partial<ChainState>).members;
+    },
+
+    synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
+      const members = (req.voice.state as Partial<ChainState>).members ?? {};
+      const chain = providers.filter(
+        (p) => members[p.info.id] && (p.info.languages === "any" || p.info.languages.includes(req.voice.language)),
+      );
+      if (chain.length === 0) {
+        return noVoice(id, req.signal);
+      }
+      return fallbackStream<TtsEvent>(
+        chain.map((p) => (signal: AbortSignal) => member(p, req, members[p.info.id] as VoiceProfile, signal)),
+        {
+          ids: chain.map((p) => p.info.id),
+          signal: req.signal,
+          isCommitted: (ev) => ev.type === "audio",
+          requireOutput: req.text.trim() !== "",
+          firstOutputTimeoutMs: opts.firstAudioTimeoutMs,
+          onAnyError: true,
+          onFallback: opts.onFallback,
+        },
+      );
+    },
+
+    async warmup() {
+      const results = await Promise.allSettled(providers.map(async (p) => p.warmup?.()));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed.length === providers.length && failed[0]) throw failed[0].reason;
+    },
+
+    async health(): Promise<Health> {
+      const reports = await Promise.all(
+        providers.map(async (p) => {
+          try {
+            return { id: p.info.id, ...((await p.health?.()) ?? { ok: true, detail: "no health check" }) };
+          } catch (err) {
+            return { id: p.info.id, ok: false, detail: err instanceof Error ? err.message : String(err) };
+          }
+        }),
+      );
+      return { ok: reports.some((r) => r.ok), detail: reports.map((r) => `${r.id}: ${r.ok ? "ok" : "down"} (${r.detail})`).join("; ") };
+    },
+
+    async close() {
+      await Promise.allSettled(providers.map(async (p) => p.close?.()));
+    },
+  };
+}
+
+
+// eslint-disable-next-line require-yield -- a stream that fails at its first read, like any provider would
+async function* noVoice(id: string, signal: AbortSignal): AsyncGenerator<TtsEvent> {
+  throwIfAborted(signal);
+  throw new ProviderError(id, "voice was forgotten, or no member speaks its language", { retryable: false });
+}

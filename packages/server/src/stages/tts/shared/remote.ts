@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import type { Language } from "@mirror/protocol";
+import type { VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
+import { AbortedError, ProviderError, isAbort } from "../../../core/errors.js";
+
+/** A VoiceProfile for a remote clone; `state` is the provider's (biometric: wiped by forgetVoice). */
+export function remoteProfile(
+  provider: string,
+  sample: VoiceSample,
+  measured: { medianF0Hz: number | null; syllablesPerSecond: number | null },
+  state: Record<string, unknown>,
+): VoiceProfile {
+  return {
+    id: `${provider.replace(/^tts\//, "")}-${randomUUID()}`,
+    provider,
+    language: sample.language as Language,
+    medianF0Hz: measured.medianF0Hz,
+    syllablesPerSecond: measured.syllablesPerSecond,
+    state,
+  };
+}
+
+/** Empties a profile's state in place (buffers zeroed), so nothing biometric outlives forgetVoice. */
+export function wipeState(voice: VoiceProfile): void {
+  const state = voice.state as Record<string, unknown>;
+  for (const [key, value] of Object.entries(state)) {
+    if (ArrayBuffer.isView(value)) new Uint8Array(value.buffer, value.byteOffset, value.byteLength).fill(0);
+    delete state[key];
+  }
+}
+
+/** Normalizes a failure during synthesis: aborts stay aborts, everything else becomes a ProviderError. */
+export function asSynthesisError(provider: string, err: unknown, signal: AbortSignal): Error {
+  if (isAbort(err, signal)) return err instanceof AbortedError ? err : new AbortedError(String(signal.reason ?? "aborted"));
+  if (err instanceof ProviderError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderError(provider, message, { retryable: true, cause: err });
+}
+
+/** Splits a long buffer into stream-sized chunks (so playback and lip-sync can start on the first). */
+export function* chunked(pcm: Float32Array, size: number): Generator<Float32Array> {
+  for (let i = 0; i < pcm.length; i += size) yield pcm.subarray(i, Math.min(pcm.length, i + size));
+}
+
+/**
+ * Whole-sentence synthesis made streaming: sentence i+1 is requested as soon as sentence i is ready
+ * (so it is made while i plays), results come out in order. Ending early or aborting aborts the
+ * request still running.
+ */
+export async function* sentencePipeline<T>(
+  pieces: readonly string[],
+  make: (piece: string, signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
+  const local = new AbortController();
+  const stop = () => local.abort(signal.reason);
+  signal.addEventListener("abort", stop, { once: true });
+  const pending: Array<Promise<T>> = [];
+  const start = (i: number) => {
+    const piece = pieces[i];
+    if (piece === undefined) return;
+    const p = make(piece, local.signal);
+    p.catch(() => undefined);
+    pending.push(p);
+  };
+  try {
+    start(0);
+    for (let i = 0; i < pieces.length; i++) {
+      const current = pending[i];
+      if (!current) break;
+      const result = await current;
+      start(i + 1);
+      yield result;
+    }
+  } finally {
+    signal.removeEventListener("abort", stop);
+    local.abort(new AbortedError("synthesis ended"));
+  }
+}
