@@ -92,7 +92,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     if (pi === 0 && o.concurrencyLevels.length && visitors[0]) {
       step(`${profile.name}: concurrent visits`);
-      const c = await measureConcurrency(visitors[0], { providers, plan, clock: systemClock, speed }, o.concurrencyLevels);
+      // always in real time: a speaker starving is only meaningful at the speed people listen
+      const c = await measureConcurrency(visitors[0], { providers, plan, clock: systemClock, speed: 1 }, o.concurrencyLevels);
       concurrency = { steps: c.steps.map((s) => ({ ...s })), maxVisitsWithoutUnderrun: c.maxVisitsWithoutUnderrun };
       report.figures.push(
         figure("cpuPerVisit", "server CPU per visit (1 = one core)", "%", c.steps.slice(0, 1).map((s) => s.cpuPerVisit * 100), "server process"),

@@ -22,6 +22,9 @@ export type PlaybackReport = (turnId: number, event: "started" | "ended" | "stop
 
 const MOUTH_IDX = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
 
+/** Like any audio output, the speaker starts once it holds a little audio (100 ms), so a busy moment is no gap. */
+const PREBUFFER_SAMPLES = OUTPUT_SAMPLE_RATE / 10;
+
 export function mouthActivity(w: readonly number[]): number {
   let m = 0;
   for (const i of MOUTH_IDX) m = Math.max(m, w[i] ?? 0);
@@ -58,11 +61,17 @@ export class SimulatedPlayer {
     const t = this.turn(turnId);
     if (t.interrupted) return;
     t.chunks.push({ sample, pcm });
-    if (!this.current || this.current.endedAt !== null || this.current.interrupted) {
+    this.maybeStart(t);
+  }
+
+  private maybeStart(t: PlayedTurn): void {
+    const buffered = t.chunks.reduce((m, c) => Math.max(m, c.sample + c.pcm.length), 0);
+    const ready = buffered >= PREBUFFER_SAMPLES || (t.totalSamples !== null && buffered > 0);
+    if (ready && (!this.current || this.current.endedAt !== null || this.current.interrupted)) {
       this.current = t;
       if (t.startedAt === null) {
         t.startedAt = this.clock.now();
-        this.report(turnId, "started", 0, 0);
+        this.report(t.turnId, "started", 0, 0);
       }
     }
     this.ensureTicking();
@@ -74,8 +83,9 @@ export class SimulatedPlayer {
   }
 
   end(turnId: number, totalSamples: number): void {
-    this.turn(turnId).totalSamples = totalSamples;
-    this.ensureTicking();
+    const t = this.turn(turnId);
+    t.totalSamples = totalSamples;
+    if (!t.interrupted) this.maybeStart(t);
   }
 
   interrupt(turnId: number): void {
