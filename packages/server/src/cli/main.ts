@@ -4,6 +4,7 @@ import { buildWebAssets } from "@mirror/web";
 import { loadConfig } from "../config/config.js";
 import { buildProviders, closeProviders, warmup } from "../config/providers.js";
 import { seededRandom, systemClock } from "../core/clock.js";
+import { applyDemoLanguage } from "../demo/language.js";
 import { replayVisit } from "../demo/replay.js";
 import { writeDemoReport } from "../demo/report.js";
 import { loadVisitor } from "../demo/visitor.js";
@@ -18,8 +19,9 @@ const USAGE = `mirror — real-time digital doubles
   mirror start [--config file] [--port N] [--host H]
       kiosk at /, operator console at /console (embedded defaults: no keys, no GPU)
       sinks (start and demo): ${SINK_FLAGS_USAGE}
-  mirror demo --visitor <dir> --out <dir> [--fast] [--config file]
+  mirror demo --visitor <dir> --out <dir> [--fast] [--config file] [--language en|nl]
       replays a recorded visitor through the whole pipeline, writes report.json, reply-NN.wav, frames-NN.jsonl
+      (the brain: stages.llm in the config, or MIRROR_LLM=gemini,openai,gguf,scripted — see docs/brains.md)
 `;
 
 const log = (line: string) => console.log(`[mirror] ${line}`);
@@ -64,13 +66,14 @@ async function start(args: string[]): Promise<void> {
 async function demo(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { visitor: { type: "string" }, out: { type: "string" }, fast: { type: "boolean", default: false }, config: { type: "string" }, seed: { type: "string" }, ...SINK_FLAG_OPTIONS },
+    options: { visitor: { type: "string" }, out: { type: "string" }, fast: { type: "boolean", default: false }, config: { type: "string" }, seed: { type: "string" }, language: { type: "string" }, ...SINK_FLAG_OPTIONS },
   });
   if (!values.visitor || !values.out) throw new Error(`--visitor and --out are required\n\n${USAGE}`);
   const config = applySinkFlags(loadConfig(values.config ? { file: values.config } : {}), values);
   const visitor = loadVisitor(resolve(values.visitor));
   const speed = values.fast ? 3 : 1;
   const providers = buildProviders(config, { sinkRate: speed, log });
+  applyDemoLanguage(visitor, providers, values.language, log);
   await warmup(providers);
   log(`replaying ${visitor.turns.length} turns from ${values.visitor} at ${speed}× real time`);
   const result = await replayVisit(visitor, {

@@ -31,6 +31,10 @@ export interface ReplayTurn {
   interrupted: boolean;
   /** ms from the visitor's speech onset to the double being silent, for interrupted turns */
   bargeInMs: number | null;
+  /** when the reply's turn began, ms after the greeting's (the visit's conversation clock) */
+  atMs: number | null;
+  /** the script phase at that moment */
+  phase: string | null;
   timings: TurnTimings;
   played: PlayedTurn | null;
 }
@@ -122,7 +126,10 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   const replyTimeout = 60_000;
   await player.until(() => turnsById.has(0) && isDone(player.turns.get(0)), replyTimeout);
   let lastReplyId = 0;
+  // the visit may end before the recording does (the farewell at the hard cap): later turns are not fed
+  const visitEnded = () => messages.some((m) => m.type === "purged");
   for (const [i, rec] of visitor.turns.entries()) {
+    if (visitEnded()) break;
     const prev = player.turns.get(lastReplyId);
     if (rec.bargeInAfterMs !== undefined) {
       await player.until(() => prev?.startedAt !== null && prev?.startedAt !== undefined, replyTimeout);
@@ -131,6 +138,7 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
       await player.until(() => isDone(player.turns.get(lastReplyId)) && turnsById.has(lastReplyId), replyTimeout);
       await sleep(o.gapMs ?? 600);
     }
+    if (visitEnded()) break;
     for (let s = 0; s < rec.pcm.length; s += MIC_FRAME_SAMPLES) {
       const frame = new Int16Array(MIC_FRAME_SAMPLES);
       frame.set(rec.pcm.subarray(s, s + MIC_FRAME_SAMPLES));
@@ -150,6 +158,9 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   const visitorTurns = all.filter((t) => t.userText);
   const toReplay = (t: (typeof all)[number], index: number): ReplayTurn => {
     const rec = visitor.turns[index - 1];
+    const start = t.turn.marks.get("endOfTurn");
+    const greetStart = all.find((g) => g.turn.id === 0)?.turn.marks.get("endOfTurn");
+    const atMs = start !== undefined && greetStart !== undefined ? Math.round(start - greetStart) : null;
     const b0 = t.turn.marks.get("bargeInStart");
     const b1 = t.turn.marks.get("bargeInStop");
     return {
@@ -161,6 +172,8 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
       replyText: t.replyText,
       interrupted: t.turn.interrupted,
       bargeInMs: b0 !== undefined && b1 !== undefined ? Math.round((b1 - b0) * 10) / 10 : null,
+      atMs,
+      phase: atMs !== null ? o.plan.phaseFor(atMs, t.turn.id).id : null,
       timings: t.turn.timings(),
       played: player.turns.get(t.turn.id) ?? null,
     };
@@ -172,8 +185,8 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   if (pairs.length) {
     result.wer = wordErrorRate(pairs.map((t) => t.expectedText ?? "").join(" "), pairs.map((t) => t.userText).join(" "));
   }
-  session.handleMessage({ type: "end-visit", reason: "visitor" });
-  await player.until(() => messages.some((m) => m.type === "purged"), 10_000);
+  if (!visitEnded()) session.handleMessage({ type: "end-visit", reason: "visitor" });
+  await player.until(visitEnded, 10_000);
   result.deletion = lastDeletion(messages);
   await session.close();
   return result;

@@ -55,6 +55,8 @@ export function writeDemoReport(result: ReplayResult, outDir: string, meta: Reco
     replyText: t.replyText,
     interrupted: t.interrupted,
     bargeInMs: t.bargeInMs,
+    atMs: t.atMs,
+    phase: t.phase,
     timings: t.timings,
     replyWav: t.played ? `reply-${String(t.index).padStart(2, "0")}.wav` : null,
     replyMs: t.played ? Math.round((playedAudio(t.played).length * 1000) / OUTPUT_SAMPLE_RATE) : 0,
