@@ -72,8 +72,8 @@ const CLAUSE_ENDS: Readonly<Record<Language, ReadonlySet<string>>> = {
 };
 
 const DANGLING: Readonly<Record<Language, ReadonlySet<string>>> = {
-  en: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "very", "really", "um", "uh", "like"]),
-  nl: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "heel", "erg", "eh", "ehm"]),
+  en: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "our", "his", "her", "their", "very", "really", "um", "uh", "like"]),
+  nl: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "onze", "ons", "hun", "heel", "erg", "eh", "ehm"]),
 };
 
 /** Dutch words that make "ik vind X ..." a liking ("ik vind zeilen leuk"), not an opinion. */
@@ -118,7 +118,7 @@ function buildFact(fact: FactPattern, trigger: string, after: string, language: 
     if (likingAt < 1) return undefined;
     return `${fact.prefix} ${words.slice(0, likingAt + 1).join(" ")}`;
   }
-  const tail = trimDangling(words.slice(0, MAX_FACT_WORDS), language);
+  const tail = trimDangling(cutPhrase(words, MAX_FACT_WORDS, language), language);
   if (tail.length === 0) return undefined;
   // English likings keep the visitor's own verb ("I adore cats"), read back from the trigger.
   const prefix = fact.kind === "liking" ? `I ${trigger.trim().split(" ").slice(1).join(" ").toLowerCase()}` : fact.prefix;
@@ -135,6 +135,14 @@ function clauseWords(after: string, language: Language): string[] {
     words.push(word);
   }
   return words;
+}
+
+/** The first `max` words; when that cuts a phrase ("work as a designer in a small"), back to before it. */
+function cutPhrase(words: readonly string[], max: number, language: Language): string[] {
+  if (words.length <= max) return [...words];
+  const kept = words.slice(0, max);
+  for (let i = kept.length - 1; i >= 2; i--) if (DANGLING[language].has((kept[i] ?? "").toLowerCase())) return kept.slice(0, i);
+  return kept;
 }
 
 function trimDangling(words: string[], language: Language): string[] {

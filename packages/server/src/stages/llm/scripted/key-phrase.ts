@@ -25,7 +25,7 @@ interface LanguageWords {
 
 const WORDS: Readonly<Record<Language, LanguageWords>> = {
   en: {
-    fillers: new Set(["um", "uh", "uhm", "erm", "well", "so", "yeah", "yes", "no", "oh", "okay", "ok", "like", "hmm", "hm", "actually", "and", "but", "right", "because"]),
+    fillers: new Set(["um", "uh", "uhm", "erm", "well", "so", "yeah", "yes", "no", "oh", "okay", "ok", "like", "hmm", "hm", "actually", "and", "but", "right", "because", "hello", "hi", "hey"]),
     hedges: ["i think that", "i think", "i guess", "i believe", "i suppose", "i mean", "i feel like", "i feel that"],
     linkingVerbs: new Set(["is", "are", "was", "were", "has", "have", "had", "does", "can", "will", "would", "makes", "feels", "seems", "sounds", "looks", "gets"]),
     conjunctions: /\s+(?:but|because|although|though|and then|and)\s+/iu,
@@ -38,10 +38,10 @@ const WORDS: Readonly<Record<Language, LanguageWords>> = {
       "very", "really", "there", "then", "too", "also", "all", "about", "what", "some", "much", "many", "its", "it's", "i'm",
       "am", "been", "being", "get", "got", "did", "does", "can", "will", "would", "could", "should", "thing", "things",
     ]),
-    dangling: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "very", "really", "um", "uh", "like", "and", "that"]),
+    dangling: new Set(["the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "my", "your", "very", "really", "um", "uh", "like", "and", "that", "our", "his", "her", "their", "its"]),
   },
   nl: {
-    fillers: new Set(["eh", "ehm", "uhm", "nou", "ja", "nee", "dus", "oké", "ok", "o", "oh", "hè", "hm", "en", "maar", "tja", "zeg", "goh", "omdat", "want"]),
+    fillers: new Set(["eh", "ehm", "uhm", "nou", "ja", "nee", "dus", "oké", "ok", "o", "oh", "hè", "hm", "en", "maar", "tja", "zeg", "goh", "omdat", "want", "hallo", "hoi", "hé", "hey"]),
     hedges: ["volgens mij"],
     linkingVerbs: new Set(["is", "zijn", "was", "waren", "heeft", "hebben", "wordt", "kan", "zal", "moet", "lijkt", "voelt", "klinkt", "maakt"]),
     conjunctions: /\s+(?:maar|want|omdat|hoewel|en toen|en|dus)\s+/iu,
@@ -54,11 +54,14 @@ const WORDS: Readonly<Record<Language, LanguageWords>> = {
       "gewoon", "heel", "erg", "echt", "ook", "wel", "nog", "dan", "toen", "wat", "van", "die", "zijn", "kan", "wil", "zou",
       "moet", "wordt", "best", "veel", "iets", "dingen",
     ]),
-    dangling: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "heel", "erg", "eh", "ehm", "en", "dat"]),
+    dangling: new Set(["de", "het", "een", "van", "te", "in", "op", "aan", "voor", "met", "mijn", "heel", "erg", "eh", "ehm", "en", "dat", "onze", "ons", "hun", "zijn", "haar"]),
   },
 };
 
 const MAX_PHRASE_WORDS = 10;
+
+/** Thanks and goodbyes are said to the double, not about the visitor: never said back ("dank je" → "dank mij"). */
+const COURTESY = /^(?:thank you(?: (?:very much|so much))?|thanks(?: a lot)?|goodbye|bye|dank je(?: wel)?|dank u(?: wel)?|bedankt|dag|tot ziens|doei)$/i;
 
 interface Clause {
   words: string[];
@@ -90,7 +93,7 @@ export function pickKeyPhrase(userText: string, language: Language): KeyPhrase |
   }
   if (!best) return undefined;
 
-  const kept = best.words.slice(0, MAX_PHRASE_WORDS);
+  const kept = cutAtPhrase(best.words, MAX_PHRASE_WORDS, words.dangling);
   while (kept.length > 1 && words.dangling.has((kept[kept.length - 1] ?? "").toLowerCase())) kept.pop();
   const first = (kept[0] ?? "").toLowerCase();
   const clause =
@@ -119,7 +122,7 @@ function clausesOf(userText: string, language: Language): Clause[] {
       const clauseWords = part.split(/\s+/).map((w) => w.replace(/^["'(]+|["')]+$/g, "")).filter((w) => w !== "");
       while (clauseWords.length > 0 && words.fillers.has((clauseWords[0] ?? "").toLowerCase())) clauseWords.shift();
       dropHedge(clauseWords, words.hedges);
-      if (clauseWords.length === 0) return;
+      if (clauseWords.length === 0 || COURTESY.test(clauseWords.join(" "))) return;
       const endsWithQuestionMark = punctuation.includes("?") && index === parts.length - 1;
       const question = endsWithQuestionMark || (index === 0 && words.questionStarts.has((clauseWords[0] ?? "").toLowerCase()));
       clauses.push({ words: clauseWords, question, atSentenceStart: afterSentenceEnd && index === 0 });
@@ -137,4 +140,17 @@ function dropHedge(clauseWords: string[], hedges: readonly string[]): void {
       return;
     }
   }
+}
+
+/**
+ * The first `max` words; when that cuts a phrase ("… in a small"), back to before the phrase that was cut
+ * ("… in"), so a long clause is said back whole as far as it goes.
+ */
+export function cutAtPhrase(words: readonly string[], max: number, dangling: ReadonlySet<string>): string[] {
+  if (words.length <= max) return [...words];
+  const kept = words.slice(0, max);
+  for (let i = kept.length - 1; i >= 2; i--) {
+    if (dangling.has((kept[i] ?? "").toLowerCase())) return kept.slice(0, i);
+  }
+  return kept;
 }

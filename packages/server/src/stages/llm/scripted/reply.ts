@@ -112,6 +112,19 @@ function wordCount(sentence: string): number {
   return sentence.split(/\s+/).length;
 }
 
+/** Getting-to-know questions and the facts that already answer them (not asked again). */
+const ANSWERED_BY: ReadonlyArray<{ question: RegExp; fact: RegExp }> = [
+  { question: /where do you live|waar woon/i, fact: /^(?:I live|ik woon)\b/i },
+  { question: /what do you do|for work|wat voor werk|de hele dag/i, fact: /^(?:I work|ik werk|I study|ik studeer)\b/i },
+  { question: /love doing|het liefst/i, fact: /^(?:I (?:love|like|enjoy|adore)|ik hou van|ik vind)\b/i },
+  { question: /grow up|opgegroeid/i, fact: /^(?:I come from|ik kom uit)\b|grew up|opgegroeid/i },
+  { question: /good at|goed in/i, fact: /good at|goed in/i },
+];
+
+function unanswered(questions: readonly string[], facts: readonly string[]): string[] {
+  return questions.filter((q) => !ANSWERED_BY.some((a) => a.question.test(q) && facts.some((f) => a.fact.test(f))));
+}
+
 /**
  * The double's reply as sentences: what it says depends on the phase, the visitor's last words
  * (turned around), the facts it knows, and what it already said.
@@ -139,7 +152,9 @@ export function composeReply(input: ReplyInput): string[] {
       }
       const echo = phrase ? picker.pick(echoPools, phraseVars(phrase)) : undefined;
       const opener = !echo || wordCount(echo) > 7 || random() < 0.3 ? picker.pick([lines.acknowledgements]) : undefined;
-      const question = asked ? picker.pick([lines.questionEchoes, phase.questions]) : picker.pick([phase.questions]);
+      // the conversation has already added what the visitor just said to the facts
+      const open = unanswered(phase.questions, input.facts);
+      const question = asked ? picker.pick([lines.questionEchoes, open, phase.questions]) : picker.pick([open, phase.questions]);
       sentences.push(opener, echo, question);
       break;
     }

@@ -245,3 +245,41 @@ describe("scripted mirror engine", () => {
     expect(slowest.nl).toBeLessThan(50);
   });
 });
+
+describe("scripted engine: what the 5-minute demo visits showed", () => {
+  const reply = async (language: Language, phase: PhaseId, userText: string, facts: string[], seed = 5): Promise<string> => {
+    const llm = createScriptedLlm();
+    let out = "";
+    const req: LlmRequest = {
+      system: "",
+      messages: [{ role: "user", content: userText }],
+      context: { language, phase, turnIndex: 3, elapsedMs: 40_000, remainingMs: 260_000, facts, userText, random: seededRandom(seed) },
+      signal: new AbortController().signal,
+    };
+    for await (const e of llm.stream(req)) if (e.type === "text-delta") out += e.text;
+    return out;
+  };
+
+  it("does not say a greeting word back as if it were the visitor's words", () => {
+    expect(pickKeyPhrase("hi i'm good at drawing", "en")?.text).toBe("you're good at drawing");
+    expect(pickKeyPhrase("Hallo. Ik hou van zeilen.", "nl")?.text).toBe("jij houdt van zeilen");
+    // thanks are for the double: never turned around into "dank mij"
+    expect(pickKeyPhrase("Dank je, dit was echt bijzonder.", "nl")?.text).toBe("dit was echt bijzonder");
+    expect(pickKeyPhrase("Thank you, this was really special.", "en")?.text).toBe("this was really special");
+  });
+
+  it("cuts a long fact before the phrase it would break, not in the middle of it", () => {
+    expect(extractFacts("i work as a designer in a small studio", "en")).toEqual(["I work as a designer"]);
+    expect(pickKeyPhrase("i live in utrecht with my partner and our cat", "en")?.text).not.toMatch(/\bour$/);
+  });
+
+  it("does not ask what the visitor already told (where they live, what they do)", async () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const facts = extractFacts("I live in Utrecht. I work as a designer.", "en");
+      const text = await reply("en", "getting-to-know", "I live in Utrecht. I work as a designer.", facts, seed);
+      expect(text).not.toMatch(/Where do you live|What do you do/);
+      const nl = await reply("nl", "getting-to-know", "Ik woon in Utrecht. Ik werk als ontwerper.", extractFacts("Ik woon in Utrecht. Ik werk als ontwerper.", "nl"), seed);
+      expect(nl).not.toMatch(/Waar woon je|Wat voor werk|de hele dag/);
+    }
+  });
+});
