@@ -11,6 +11,7 @@ import type { TurnRecord } from "../observers/metrics.js";
 import { createDialoguePlan } from "../script/plan.js";
 import { browserBench } from "./browser-bench.js";
 import { measureConcurrency } from "./concurrency.js";
+import { mergeConfig, ProfileFakes, startProfileFakes } from "./profile-fakes.js";
 import { cloneFigure, figure, timingFigures, waterfall } from "./figures.js";
 import { renderBenchHtml, type BenchReport, type ProfileReport } from "./html.js";
 
@@ -21,6 +22,8 @@ export const BenchProfile = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   /** what the profile's fakes add on purpose, reported beside the figures */
   injectedDelays: z.record(z.string(), z.string()).default({}),
+  /** local fakes of external services to start for this profile */
+  fakes: ProfileFakes,
 });
 export type BenchProfile = z.infer<typeof BenchProfile>;
 
@@ -56,7 +59,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   let concurrency: BenchReport["concurrency"] = null;
 
   for (const [pi, profile] of o.profiles.entries()) {
-    const providers = buildProviders(loadConfig({ env: {}, overrides: profile.config }));
+    const fakes = await startProfileFakes(profile.fakes);
+    const providers = buildProviders(loadConfig({ env: {}, overrides: mergeConfig(fakes.config, profile.config) }), { env: fakes.env });
     await warmup(providers);
     const results: ReplayResult[] = [];
     for (let run = 0; run < o.runs; run++) {
@@ -102,6 +106,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       );
     }
     await closeProviders(providers);
+    await fakes.close();
     reports.push(report);
   }
   o.progress?.(total, total, "done");
