@@ -21,8 +21,14 @@ export interface PocketSphinxOptions {
   /** shared libraries, as dlopen finds them */
   libPocketsphinx?: string;
   libSphinxbase?: string;
-  /** extra decoder flags, e.g. { "-fwdflat": "no" } trades accuracy for a ~10 ms finalization */
+  /** extra decoder flags (win over `finalize`) */
   args?: Readonly<Record<string, string>>;
+  /**
+   * "fast" (default) skips the flat-lexicon second pass: the final comes ~20–40 ms after end() instead of
+   * ~150–280 ms, for a WER a few points higher on some voices (measured in docs/ears.md). "accurate" keeps it.
+   */
+  finalize?: "fast" | "accurate";
+
   /** most decoders kept at once (each holds the models, ~tens of MB); default 4 */
   maxDecoders?: number;
   /** audio between partial hypotheses (ms); default 100 */
@@ -48,7 +54,8 @@ export class PocketSphinxStt implements Stt {
       dict: opts.dict ?? `${MODEL_DIR}/cmudict-en-us.dict`,
       libPocketsphinx: opts.libPocketsphinx ?? "libpocketsphinx.so.3",
       libSphinxbase: opts.libSphinxbase ?? "libsphinxbase.so.3",
-      args: opts.args ?? {},
+      finalize: opts.finalize ?? "fast",
+      args: { ...((opts.finalize ?? "fast") === "fast" ? { "-fwdflat": "no" } : {}), ...opts.args },
       maxDecoders: Math.max(1, opts.maxDecoders ?? 4),
       partialEveryMs: opts.partialEveryMs ?? 100,
     };
