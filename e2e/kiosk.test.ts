@@ -12,7 +12,7 @@ import { MetricsObserver } from "../packages/server/src/observers/metrics.js";
 import type { Providers } from "../packages/server/src/session/visit-session.js";
 import { createDialoguePlan } from "../packages/server/src/script/plan.js";
 import { launchKioskBrowser, writeFakeMic, type KioskStats } from "../packages/server/src/testing/browser.js";
-import { drawSyntheticFace, encodeY4m } from "../scripts/lib/face-image.js";
+import { drawFaces, encodeY4m } from "../scripts/lib/face-image.js";
 
 const root = join(import.meta.dirname, "..");
 
@@ -30,7 +30,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "mirror-kiosk-"));
   const video = join(tmp, "face.y4m");
   const audio = join(tmp, "mic.wav");
-  writeFileSync(video, encodeY4m(drawSyntheticFace(640, 480), 10, 10));
+  // the kiosk crops the centre 4:5 of the webcam (384×480 of 640×480): the drawn face fills that crop
+  writeFileSync(video, encodeY4m(drawFaces(640, 480, [{ cx: 320, cy: 240, width: 384 }]), 10, 10));
   writeFakeMic(audio, join(root, "fixtures/visitor-1/sample.wav"), 3);
   providers = buildProviders(loadConfig({ env: {} }));
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
@@ -74,7 +75,11 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
     await page.getByTestId("start").click();
     await page.getByTestId("consent-accept").click();
     await page.getByTestId("photo-take").click({ timeout: 20_000 });
-    await page.waitForFunction(() => (globalThis as unknown as { __mirror: MirrorStats }).__mirror?.phase === "conversation", null, { timeout: 60_000 });
+    await page
+      .waitForFunction(() => (globalThis as unknown as { __mirror: MirrorStats }).__mirror?.phase === "conversation", null, { timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\n${JSON.stringify(await page.evaluate("[window.__mirror, window.mirrorStats]"))}`);
+      });
 
     // the double speaks (greeting, then replies to the fake visitor) and its mouth moves with the voice
     const crops: Buffer[] = [];
@@ -86,6 +91,10 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
       await page.waitForTimeout(150);
     }
     const s = await stats();
+    const live = (await page.evaluate("window.mirrorStats")) as { state: string; fps: number; avOffsetsMs: number[] };
+    console.log("mirrorStats", JSON.stringify(live));
+    expect(live.state).toBe("conversation");
+    expect(live.fps).toBeGreaterThan(0);
     expect(s.turnsPlayed).toBeGreaterThanOrEqual(2);
     expect(s.playedSamples).toBeGreaterThan(24_000);
     expect(s.lipMotionFrames).toBeGreaterThan(20);

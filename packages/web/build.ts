@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { consoleHtml, kioskHtml } from "./src/pages.js";
+import { benchHtml, consoleHtml, kioskHtml } from "./src/pages.js";
 
 export interface WebAsset {
   contentType: string;
@@ -12,6 +15,8 @@ const ENTRIES = {
   console: "src/console/main.ts",
   "capture-worklet": "src/worklets/capture-worklet.ts",
   "player-worklet": "src/worklets/player-worklet.ts",
+  "face-worker": "src/face/detect-worker.ts",
+  "double-bench": "src/bench/double-bench.ts",
   "kiosk-style": "src/kiosk/kiosk.css",
   "console-style": "src/console/console.css",
 } as const;
@@ -20,7 +25,36 @@ const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".html": "text/html; charset=utf-8",
+  ".json": "application/json",
+  ".bin": "application/octet-stream",
+  ".wasm": "application/wasm",
 };
+
+/** Where the face detector's files are served (human's defaults point at a CDN, unreachable from a kiosk). */
+export const FACE_MODELS_URL = "/models/human/";
+export const TFJS_WASM_URL = "/assets/tfjs-wasm/";
+/** Only the models the detector uses: blazeface (detection), facemesh (468 landmarks), iris (10 more). */
+const FACE_MODELS = ["blazeface", "facemesh", "iris"];
+const TFJS_WASM_FILES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];
+
+/** The detector's models and the tfjs wasm binaries, read from their npm packages, by URL path. */
+function faceDetectorFiles(): Map<string, WebAsset> {
+  const require = createRequire(import.meta.url);
+  // the package exports no package.json; its entry is dist/human.node.js, the models sit beside dist/
+  const humanModels = join(dirname(dirname(require.resolve("@vladmandic/human"))), "models");
+  const wasmDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
+  const files = new Map<string, WebAsset>();
+  const add = (url: string, path: string) => {
+    const ext = url.slice(url.lastIndexOf("."));
+    files.set(url, { contentType: CONTENT_TYPES[ext] ?? "application/octet-stream", body: new Uint8Array(readFileSync(path)) });
+  };
+  for (const m of FACE_MODELS) {
+    add(`${FACE_MODELS_URL}${m}.json`, join(humanModels, `${m}.json`));
+    add(`${FACE_MODELS_URL}${m}.bin`, join(humanModels, `${m}.bin`));
+  }
+  for (const f of TFJS_WASM_FILES) add(`${TFJS_WASM_URL}${f}`, join(wasmDir, f));
+  return files;
+}
 
 /**
  * zod's namespaces re-export every locale (~370 KB) and esbuild cannot drop them from a namespace object; the pages
@@ -38,7 +72,8 @@ const dropZodLocales: Plugin = {
 
 /**
  * Bundles the kiosk, the console and the worklets in memory and returns URL path → asset:
- * `/`, `/console`, `/assets/{kiosk,console,capture-worklet,player-worklet}.js`, `/assets/{kiosk,console}.css`.
+ * `/`, `/console`, `/assets/{kiosk,console,capture-worklet,player-worklet,face-worker}.js`, `/assets/{kiosk,console}.css`,
+ * and the face detector's models (`/models/human/*`) and wasm files (`/assets/tfjs-wasm/*`).
  */
 export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<Map<string, WebAsset>> {
   const root = decodeURIComponent(new URL(".", import.meta.url).pathname);
@@ -84,6 +119,21 @@ export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<M
         style: v("/assets/kiosk.css"),
         captureWorklet: v("/assets/capture-worklet.js"),
         playerWorklet: v("/assets/player-worklet.js"),
+        faceWorker: v("/assets/face-worker.js"),
+        faceModels: FACE_MODELS_URL,
+        tfjsWasm: TFJS_WASM_URL,
+      }),
+    ),
+  );
+  for (const [url, file] of faceDetectorFiles()) assets.set(url, file);
+  assets.set(
+    "/bench/double",
+    html(
+      benchHtml({
+        script: v("/assets/double-bench.js"),
+        faceWorker: v("/assets/face-worker.js"),
+        faceModels: FACE_MODELS_URL,
+        tfjsWasm: TFJS_WASM_URL,
       }),
     ),
   );

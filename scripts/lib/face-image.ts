@@ -50,6 +50,67 @@ export function drawSyntheticFace(width = 512, height = 640, skin: Rgb = [224, 1
   return { width, height, rgb };
 }
 
+/** One drawn face in a scene: centre and width in pixels (its box is 1.25 × as tall), and a turn to one side. */
+export interface FacePlacement {
+  cx: number;
+  cy: number;
+  width: number;
+  /** -1..1: how far the features slide to the image's right (≈ sin of the head's yaw) */
+  turn?: number;
+  skin?: Rgb;
+}
+
+/**
+ * Several (or no) drawn faces on a plain backdrop: the same synthetic face as drawSyntheticFace, placed and sized
+ * freely; a `turn` slides the features sideways and narrows the far eye, as a head turned ~20° looks from the front.
+ */
+export function drawFaces(width: number, height: number, faces: readonly FacePlacement[]): Raster {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = y / height;
+      let c: Rgb = [40 + Math.round(30 * v), 48 + Math.round(20 * v), 70 + Math.round(40 * v)];
+      for (const f of faces) {
+        const u = (x - (f.cx - f.width / 2)) / f.width;
+        const w = (y - (f.cy - (f.width * 1.25) / 2)) / (f.width * 1.25);
+        if (u < 0 || u > 1 || w < 0 || w > 1) continue;
+        c = faceColorAt(u, w, f.turn ?? 0, f.skin ?? [224, 172, 140]) ?? c;
+      }
+      const o = (y * width + x) * 3;
+      rgb[o] = c[0];
+      rgb[o + 1] = c[1];
+      rgb[o + 2] = c[2];
+    }
+  }
+  return { width, height, rgb };
+}
+
+/** The synthetic face at face-box coordinates (u, v) in 0..1, or null for the backdrop. */
+function faceColorAt(u: number, v: number, turn: number, skin: Rgb): Rgb | null {
+  const inE = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+  let c: Rgb | null = null;
+  if (inE(u, v, 0.5, 0.97, 0.42, 0.16)) c = [70, 90, 130];
+  if (inE(u, v, 0.5, 0.86, 0.11, 0.12)) c = shade(skin, 0.9);
+  if (inE(u, v, 0.5, 0.3, 0.35, 0.25)) c = [70, 45, 30];
+  if (!inE(u, v, 0.5, 0.52, 0.3, 0.33)) return c;
+  c = shade(skin, 1 - 0.25 * Math.abs(u - 0.45 - 0.3 * turn) - 0.1 * Math.max(0, v - 0.6));
+  // features slide with the turn; the eye on the far side is foreshortened
+  const s = 0.09 * turn;
+  const fu = u - s;
+  for (const ex of [0.36, 0.64]) {
+    const far = Math.sign(ex - 0.5) === Math.sign(turn) ? 1 - 0.35 * Math.abs(turn) : 1;
+    const eu = 0.5 + (ex - 0.5) * (ex > 0.5 === turn > 0 ? 1 - 0.2 * Math.abs(turn) : 1);
+    if (inE(fu, v, eu, 0.4, 0.07 * far, 0.012)) c = [80, 55, 40];
+    if (inE(fu, v, eu, 0.45, 0.055 * far, 0.025)) c = [245, 245, 240];
+    if (inE(fu, v, eu, 0.45, 0.022 * far, 0.022)) c = [60, 90, 120];
+    if (inE(fu, v, eu, 0.45, 0.009 * far, 0.009)) c = [10, 10, 10];
+  }
+  if (inE(u - 1.5 * s, v, 0.5, 0.6, 0.035, 0.05) && v > 0.6) c = shade(skin, 0.8);
+  if (inE(fu, v, 0.5, 0.73, 0.14 * (1 - 0.15 * Math.abs(turn)), 0.028)) c = [170, 80, 85];
+  if (inE(fu, v, 0.5, 0.73, 0.12 * (1 - 0.15 * Math.abs(turn)), 0.004)) c = [90, 40, 45];
+  return c;
+}
+
 function shade(c: Rgb, k: number): Rgb {
   return [Math.min(255, Math.round(c[0] * k)), Math.min(255, Math.round(c[1] * k)), Math.min(255, Math.round(c[2] * k))];
 }

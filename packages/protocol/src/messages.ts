@@ -42,11 +42,35 @@ export const SampleStats = z.object({
 });
 export type SampleStats = z.infer<typeof SampleStats>;
 
+/** Landmark count of the face detector (MediaPipe face mesh 468 + iris 10). */
+export const FACE_LANDMARKS = 478;
+
+/** What the kiosk's face detector saw in the photo; the server checks it again before accepting the photo. */
+export const FaceDetection = z.object({
+  detector: z.string().max(64),
+  /** how many faces were found (only one is accepted) */
+  faces: z.number().int().min(0).max(64),
+  score: z.number().min(0).max(1),
+  /** the face box: left, top, width, height (0..1) */
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  /** head rotation, radians */
+  yaw: z.number(),
+  pitch: z.number(),
+  roll: z.number(),
+  /** mean luma of the photo, 0..255 */
+  luma: z.number().min(0).max(255),
+  /** x, y (0..1 of width / height) and z (units of width) per landmark, interleaved */
+  landmarks: z.array(z.number()).max(FACE_LANDMARKS * 3).optional(),
+});
+export type FaceDetection = z.infer<typeof FaceDetection>;
+
 /** Where the face is in the photo the kiosk sends (normalized 0..1 image coordinates). */
 export const FaceLayout = z.object({
   mouth: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }),
   mouthWidth: z.number().min(0.01).max(1),
   eyes: z.object({ y: z.number().min(0).max(1), left: z.number(), right: z.number() }),
+  /** present when the layout was detected rather than taken from the guide */
+  detection: FaceDetection.optional(),
 });
 export type FaceLayout = z.infer<typeof FaceLayout>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildWebAssets } from "../build.js";
 
 describe("web assets build", () => {
-  it("serves both pages, both bundles, both worklets and the css, and the pages link what exists", async () => {
+  it("serves the pages, bundles, worklets, css and the face detector's files, and the pages link what exists", async () => {
     const assets = await buildWebAssets();
     expect([...assets.keys()].sort()).toEqual(
       [
@@ -14,9 +14,19 @@ describe("web assets build", () => {
         "/assets/player-worklet.js",
         "/assets/kiosk.css",
         "/assets/console.css",
+        "/assets/face-worker.js",
+        "/assets/double-bench.js",
+        "/bench/double",
+        ...["blazeface", "facemesh", "iris"].flatMap((m) => [`/models/human/${m}.json`, `/models/human/${m}.bin`]),
+        ...["", "-simd", "-threaded-simd"].map((v) => `/assets/tfjs-wasm/tfjs-backend-wasm${v}.wasm`),
       ].sort(),
     );
-    for (const page of ["/", "/console"]) {
+    expect(assets.get("/assets/tfjs-wasm/tfjs-backend-wasm-simd.wasm")?.contentType).toBe("application/wasm");
+    // the kiosk page tells the detector where its models and wasm files are (served here, not from a CDN)
+    const kiosk = new TextDecoder().decode(assets.get("/")?.body);
+    expect(kiosk).toContain('data-face-models="/models/human/"');
+    expect(kiosk).toContain('data-tfjs-wasm="/assets/tfjs-wasm/"');
+    for (const page of ["/", "/console", "/bench/double"]) {
       const html = new TextDecoder().decode(assets.get(page)?.body);
       expect(assets.get(page)?.contentType).toMatch(/^text\/html/);
       const refs = [...html.matchAll(/"(\/assets\/[^"?]+)\?v=[^"]+"/g)].map((m) => m[1] ?? "");

@@ -5,6 +5,9 @@ export interface KioskAssets {
   style: string;
   captureWorklet: string;
   playerWorklet: string;
+  faceWorker: string;
+  faceModels: string;
+  tfjsWasm: string;
 }
 
 export interface ConsoleAssets {
@@ -41,10 +44,31 @@ export function kioskHtml(a: KioskAssets): string {
     a.style,
     a.script,
     `<main id="app"><noscript>Mirror needs JavaScript.</noscript></main>`,
-    ` data-capture-worklet="${attr(a.captureWorklet)}" data-player-worklet="${attr(a.playerWorklet)}"`,
+    ` data-capture-worklet="${attr(a.captureWorklet)}" data-player-worklet="${attr(a.playerWorklet)}"` +
+      ` data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}"`,
   );
 }
 
 export function consoleHtml(a: ConsoleAssets): string {
   return page("Mirror · console", a.style, a.script, `<div id="console"></div>`);
+}
+
+export interface BenchAssets {
+  script: string;
+  faceWorker: string;
+  faceModels: string;
+  tfjsWasm: string;
+}
+
+/** The double alone (`/bench/double`): tests, screenshots and render benchmarks. */
+export function benchHtml(a: BenchAssets): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mirror · double</title>
+<style>body{margin:0;background:#0a0a0d}canvas{display:block}</style></head>
+<body data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}">
+<script type="module" src="${attr(a.script)}"></script>
+</body>
+</html>
+`;
 }

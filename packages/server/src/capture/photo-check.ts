@@ -1,3 +1,4 @@
+import { FACE_LANDMARKS, type FaceLayout } from "@mirror/protocol";
 import { InputError } from "../core/errors.js";
 
 export interface PhotoInfo {
@@ -42,4 +43,50 @@ function readJpeg(b: Uint8Array): PhotoInfo | null {
     o += 2 + len;
   }
   return null;
+}
+
+/** What the server accepts of the kiosk's face detection (radians, fractions of the photo). */
+export const FACE_RULES = { minScore: 0.5, maxYaw: 0.5, maxPitch: 0.45, maxRoll: 0.4, minBoxWidth: 0.2, minLuma: 35, tolerance: 0.05 } as const;
+
+const RETAKE = {
+  none: "We could not find a face in that photo. Please look into the camera and take it again.",
+  several: "We see more than one face. Please make sure only you are in the picture, and take it again.",
+  turned: "Please look straight into the camera and take the photo again.",
+  small: "Please come a little closer and take the photo again.",
+  dark: "That photo is too dark. Please step into the light and take it again.",
+  odd: "We could not read your face in that photo. Please take it again.",
+} as const;
+
+/**
+ * Checks the face layout the kiosk sent with a photo. A layout with a detection must show exactly one usable face,
+ * and its landmarks must lie in the photo and agree with the layout; a bare layout (the guide's) must be plausible.
+ */
+export function checkFaceLayout(face: FaceLayout): void {
+  const odd = () => new InputError("face-unreadable", RETAKE.odd);
+  const { mouth, eyes } = face;
+  if (!(eyes.left < eyes.right) || !(eyes.y < mouth.y) || mouth.x < eyes.left || mouth.x > eyes.right) throw odd();
+  const d = face.detection;
+  if (!d) return;
+  if (d.faces === 0) throw new InputError("no-face", RETAKE.none);
+  if (d.faces > 1) throw new InputError("several-faces", RETAKE.several);
+  if (d.score < FACE_RULES.minScore) throw new InputError("no-face", RETAKE.none);
+  if (Math.abs(d.yaw) > FACE_RULES.maxYaw || Math.abs(d.pitch) > FACE_RULES.maxPitch || Math.abs(d.roll) > FACE_RULES.maxRoll) {
+    throw new InputError("face-turned", RETAKE.turned);
+  }
+  if (d.box[2] < FACE_RULES.minBoxWidth) throw new InputError("face-too-small", RETAKE.small);
+  if (d.luma < FACE_RULES.minLuma) throw new InputError("photo-too-dark", RETAKE.dark);
+  const lm = d.landmarks;
+  if (!lm) return;
+  if (lm.length !== FACE_LANDMARKS * 3 && lm.length !== 468 * 3) throw odd();
+  for (let i = 0; i < lm.length; i += 3) {
+    const x = lm[i] ?? NaN;
+    const y = lm[i + 1] ?? NaN;
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(lm[i + 2] ?? NaN)) throw odd();
+    if (x < -0.1 || x > 1.1 || y < -0.1 || y > 1.1) throw odd();
+  }
+  // the layout must be the landmarks' own: mouth corners 61/291, inner lip centres 13/14
+  const at = (i: number, k: 0 | 1) => lm[i * 3 + k] ?? NaN;
+  const mx = (at(61, 0) + at(291, 0)) / 2;
+  const my = (at(13, 1) + at(14, 1)) / 2;
+  if (Math.abs(mx - mouth.x) > FACE_RULES.tolerance || Math.abs(my - mouth.y) > FACE_RULES.tolerance) throw odd();
 }

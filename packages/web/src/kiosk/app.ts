@@ -1,12 +1,16 @@
 import type { BinaryFrame, Language, ServerMessage, ServerMessageOf, VisitPhase } from "@mirror/protocol";
 import { MicCapture } from "./audio/capture.js";
 import { ReplyPlayer } from "./audio/player.js";
+import { FaceDetector } from "../face/detector.js";
+import { Autopilot } from "./autopilot.js";
+import { AvMeter } from "./av-meter.js";
 import { CaptureFlow } from "./capture-flow.js";
+import { FacePhoto } from "./face/face-photo.js";
 import { Animator } from "./renderer/animator.js";
 import { FaceRenderer } from "./renderer/renderer.js";
 import { FrameTimeline } from "./renderer/timeline.js";
 import { KioskSocket, type SocketHandlers } from "./socket.js";
-import { KioskStats, exposeStats } from "./stats.js";
+import { KioskStats, exposeMirrorStats, exposeStats } from "./stats.js";
 import { HOLD_SAMPLES, TurnPlayback } from "./turns.js";
 import { KioskView, type Screen, type ViewActions } from "./view.js";
 
@@ -14,7 +18,13 @@ export interface KioskConfig {
   wsUrl: string;
   captureWorkletUrl: string;
   playerWorkletUrl: string;
+  /** the face detector's worker, models folder and tfjs wasm folder */
+  face: { worker: string; models: string; wasm: string };
   size: { width: number; height: number };
+  /** `?autopilot=1`: walk the visit without touches */
+  autopilot: boolean;
+  /** `?measure=1`: measure lip onset on the rendered pixels (reads pixels back; the head holds still) */
+  measure: boolean;
   /** start recording the voice sample as soon as its screen appears (automated walks) */
   autostart: boolean;
 }
@@ -51,6 +61,9 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private readonly captureFlow: CaptureFlow;
   private readonly renderer: FaceRenderer | null = null;
   private readonly animator: Animator | null = null;
+  private readonly detector: FaceDetector;
+  private readonly av: AvMeter;
+  private restMouth: Uint8Array | null = null;
   private screen: Screen = "attract";
   private consented = false;
   private conversationStarted = false;
@@ -71,15 +84,27 @@ export class KioskApp implements SocketHandlers, ViewActions {
       (msg) => this.fail(msg),
     );
     this.turns = new TurnPlayback(this.socket, this.player, this.timeline, this.mic, this.stats);
+    this.av = new AvMeter(config.measure);
+    this.detector = new FaceDetector(config.face);
     try {
-      this.renderer = new FaceRenderer(this.view.canvas);
-      this.animator = new Animator(this.renderer, this.timeline, () => this.turns.position(), HOLD_SAMPLES, (f) =>
-        this.turns.rendered(f),
-      );
+      const renderer = new FaceRenderer(this.view.canvas);
+      this.renderer = renderer;
+      this.animator = new Animator(renderer, this.timeline, () => this.turns.position(), HOLD_SAMPLES, (f) => {
+        this.turns.rendered(f);
+        let changed: number | null = null;
+        if (config.measure) {
+          const probe = renderer.probeMouth(f.position ? this.restMouth : null);
+          if (probe && !f.position) this.restMouth = probe.pixels;
+          changed = probe?.changed ?? null;
+        }
+        this.av.rendered(f, changed);
+      });
+      this.animator.life.still = config.measure;
     } catch (e) {
       this.fail(`renderer: ${String(e)}`);
     }
-    this.captureFlow = new CaptureFlow(this.view, this.socket, this.mic, this.renderer, {
+    const facePhoto = new FacePhoto(this.detector);
+    this.captureFlow = new CaptureFlow(this.view, this.socket, this.mic, this.renderer, facePhoto, {
       photoAccepted: () => this.go("sample"),
       sampleAccepted: () => this.go("clone"),
       fail: (msg) => this.fail(msg),
@@ -92,6 +117,25 @@ export class KioskApp implements SocketHandlers, ViewActions {
       fps: () => (this.animator?.running ? this.animator.fps : 0),
       playedSamples: () => this.player.playedSamples,
     });
+    exposeMirrorStats({
+      state: () => this.screen,
+      fps: () => (this.animator?.running ? this.animator.fps : 0),
+      lastAvOffsetMs: () => this.av.lastOffsetMs,
+      avOffsetsMs: () => this.av.offsetsMs,
+      pipelineOffsetsMs: () => this.av.pipelineOffsetsMs,
+      frameMs: () => this.animator?.frameWorkMs ?? 0,
+      faceMessage: () => (this.screen === "photo" ? this.view.photo.message : ""),
+      detector: () => (this.detector.backend ? { backend: this.detector.backend, loadMs: Math.round(this.detector.loadMs) } : null),
+    });
+    if (this.config.autopilot) {
+      new Autopilot({
+        screen: () => this.screen,
+        canTakePhoto: () => this.view.photo.canTake,
+        start: () => this.start(),
+        accept: () => this.accept(),
+        takePhoto: () => this.takePhoto(),
+      }).start();
+    }
     document.addEventListener("pointerdown", () => this.armIdle(), { passive: true });
     this.socket.connect();
   }
@@ -118,6 +162,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
   }
 
   onBinary(f: BinaryFrame): void {
+    this.av.audio(f);
     this.turns.audio(f);
   }
 
@@ -136,12 +181,15 @@ export class KioskApp implements SocketHandlers, ViewActions {
       case "listening":
         return this.view.conversation.setListening(true);
       case "transcript":
+        if (!m.final) this.animator?.life.visitorSpeaking(performance.now());
         this.view.conversation.setListening(!m.final);
         return this.view.conversation.transcript(m.text, m.final);
       case "reply-text":
         return this.view.conversation.replyText(m.turnId, m.text);
-      case "turn-start":
       case "frames":
+        this.av.frames(m.turnId, m.frames);
+        return this.turns.handle(m);
+      case "turn-start":
       case "turn-end":
       case "interrupt":
         return this.turns.handle(m);
@@ -311,6 +359,8 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private wipe(): void {
     this.captureFlow.wipe();
     this.turns.reset();
+    this.av.reset();
+    this.restMouth = null;
     this.mic.stop();
     this.renderer?.clearPhoto();
     this.view.conversation.clear();

@@ -1,20 +1,9 @@
-import type { FaceLayout } from "@mirror/protocol";
-
 /** The photo sent to the server and drawn by the renderer. */
 export const PHOTO_WIDTH = 512;
 export const PHOTO_HEIGHT = 640;
 
-/**
- * The oval guide, in fractions of the photo (which is exactly what the preview frame shows). A face placed in it
- * has its features where FACE_LAYOUT says, so the layout is derived from the guide instead of detected.
- */
+/** The oval guide, in fractions of the photo (which is exactly what the preview frame shows). */
 export const GUIDE = { cx: 0.5, cy: 0.52, rx: 0.3, ry: 0.33, eyesY: 0.45, mouthY: 0.73 } as const;
-
-export const FACE_LAYOUT: FaceLayout = {
-  mouth: { x: GUIDE.cx, y: GUIDE.mouthY },
-  mouthWidth: 0.28,
-  eyes: { y: GUIDE.eyesY, left: GUIDE.cx - 0.14, right: GUIDE.cx + 0.14 },
-};
 
 export interface Photo {
   jpeg: Blob;

@@ -2,7 +2,9 @@ import { BinaryKind, MIC_SAMPLE_RATE, int16ToBytes, type Language, type ServerMe
 import type { MicCapture } from "./audio/capture.js";
 import { SAMPLE_LIMITS, analyzeSample, trimSilence } from "./audio/sample-check.js";
 import { SampleRecorder } from "./audio/sample-recorder.js";
-import { Camera, FACE_LAYOUT, type Photo } from "./camera.js";
+import { Camera, type Photo } from "./camera.js";
+import type { FacePhoto } from "./face/face-photo.js";
+import type { FaceModel } from "./renderer/face-model.js";
 import type { FaceRenderer } from "./renderer/renderer.js";
 import type { KioskSocket } from "./socket.js";
 import type { KioskView } from "./view.js";
@@ -21,6 +23,8 @@ export class CaptureFlow {
   private readonly camera = new Camera();
   private readonly recorder: SampleRecorder;
   private photo: Photo | null = null;
+  /** the double's mesh, built from the photo's landmarks */
+  private faceModel: FaceModel | null = null;
   private awaiting: "photo" | "sample" | null = null;
   private sentences: Partial<Record<Language, string>> = {};
 
@@ -29,6 +33,7 @@ export class CaptureFlow {
     private readonly socket: KioskSocket,
     private readonly mic: MicCapture,
     private readonly renderer: FaceRenderer | null,
+    private readonly face: FacePhoto,
     private readonly events: CaptureEvents,
   ) {
     this.recorder = new SampleRecorder(mic);
@@ -48,6 +53,7 @@ export class CaptureFlow {
 
   openCamera(message = ""): void {
     this.view.photo.live(message);
+    this.face.preload((msg) => this.events.fail(msg));
     this.camera
       .start(this.view.photo.video)
       .then(() => this.view.photo.cameraReady())
@@ -70,9 +76,16 @@ export class CaptureFlow {
         this.closeCamera();
         this.photo?.bitmap.close();
         this.photo = photo;
+        // one face, big enough, frontal enough, lit: checked here first, then again by the server
+        const found = await this.face.analyse(photo.bitmap);
+        if (!found.ok) {
+          if (found.error) this.events.fail(`face detector: ${found.error}`);
+          return this.retakePhoto(this.view.t(`face.${found.problem}`));
+        }
+        this.faceModel = found.model;
         const bytes = new Uint8Array(await photo.jpeg.arrayBuffer());
         this.awaiting = "photo";
-        this.socket.send({ type: "photo-meta", mime: "image/jpeg", face: FACE_LAYOUT });
+        this.socket.send({ type: "photo-meta", mime: "image/jpeg", face: found.layout });
         this.socket.sendBinary(BinaryKind.photo, bytes);
       })
       .catch((e: unknown) => {
@@ -84,8 +97,8 @@ export class CaptureFlow {
   photoResult(m: ServerMessageOf<"photo-result">): void {
     if (this.awaiting !== "photo") return;
     this.awaiting = null;
-    if (!m.ok || !this.photo) return this.retakePhoto(m.message);
-    this.renderer?.setPhoto(this.photo.bitmap, FACE_LAYOUT);
+    if (!m.ok || !this.photo || !this.faceModel) return this.retakePhoto(m.message);
+    this.renderer?.setFace(this.photo.bitmap, this.faceModel);
     this.events.photoAccepted();
   }
 
@@ -148,6 +161,7 @@ export class CaptureFlow {
     this.closeCamera();
     this.photo?.bitmap.close();
     this.photo = null;
+    this.faceModel = null;
     this.awaiting = null;
     this.view.photo.clear();
     this.view.sample.set("ready");
@@ -156,6 +170,7 @@ export class CaptureFlow {
   private retakePhoto(message: string): void {
     this.photo?.bitmap.close();
     this.photo = null;
+    this.faceModel = null;
     this.view.photo.clear();
     this.openCamera(message || this.view.t("photo.retake"));
   }

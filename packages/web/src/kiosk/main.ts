@@ -16,7 +16,14 @@ const app = new KioskApp(root, {
   wsUrl: KioskSocket.urlFor(location),
   captureWorkletUrl: document.body.dataset.captureWorklet ?? "/assets/capture-worklet.js",
   playerWorkletUrl: document.body.dataset.playerWorklet ?? "/assets/player-worklet.js",
+  face: {
+    worker: document.body.dataset.faceWorker ?? "/assets/face-worker.js",
+    models: document.body.dataset.faceModels ?? "/models/human/",
+    wasm: document.body.dataset.tfjsWasm ?? "/assets/tfjs-wasm/",
+  },
   size: canvasSize(params.get("size")),
-  autostart: params.get("autostart") === "1",
+  autostart: params.get("autostart") === "1" || params.get("autopilot") === "1",
+  autopilot: params.get("autopilot") === "1",
+  measure: params.get("measure") === "1",
 });
 app.run();

@@ -34,3 +34,33 @@ export function exposeStats(stats: KioskStats, live: LiveStats): void {
   Object.defineProperty(view, "playedSamples", { enumerable: true, get: () => live.playedSamples() });
   Object.defineProperty(window, "__mirror", { value: Object.freeze(view), enumerable: false, writable: false });
 }
+
+export interface MirrorStatsSource {
+  state(): string;
+  fps(): number;
+  lastAvOffsetMs(): number | null;
+  avOffsetsMs(): readonly number[];
+  pipelineOffsetsMs(): readonly number[];
+  frameMs(): number;
+  faceMessage(): string;
+  detector(): { backend: string; loadMs: number } | null;
+}
+
+/**
+ * `window.mirrorStats`: the page's live state for operators, autopilot demos and tests:
+ * `{ state, fps, lastAvOffsetMs }`, plus the A/V offsets of recent turns, the main-thread ms per frame, the face
+ * check's message and the detector's backend. Read-only getters; nothing of the visitor.
+ */
+export function exposeMirrorStats(src: MirrorStatsSource): void {
+  const view = {};
+  const add = (key: string, get: () => unknown) => Object.defineProperty(view, key, { enumerable: true, get });
+  add("state", () => src.state());
+  add("fps", () => Math.round(src.fps() * 10) / 10);
+  add("lastAvOffsetMs", () => src.lastAvOffsetMs());
+  add("avOffsetsMs", () => [...src.avOffsetsMs()]);
+  add("pipelineOffsetsMs", () => [...src.pipelineOffsetsMs()]);
+  add("frameMs", () => Math.round(src.frameMs() * 100) / 100);
+  add("faceMessage", () => src.faceMessage());
+  add("detector", () => src.detector());
+  Object.defineProperty(window, "mirrorStats", { value: Object.freeze(view), enumerable: false, writable: false });
+}

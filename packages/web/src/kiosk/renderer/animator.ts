@@ -1,5 +1,7 @@
 import { ARKIT_52, BLENDSHAPE_INDEX, MOUTH_SHAPES } from "@mirror/protocol";
+import { IdleLife } from "./life.js";
 import type { FaceRenderer } from "./renderer.js";
+import type { HeadPose } from "./rig.js";
 import type { FrameTimeline } from "./timeline.js";
 
 export interface PlayingPosition {
@@ -13,25 +15,30 @@ export interface RenderedFrame {
   /** largest mouth weight drawn */
   mouth: number;
   jawOpen: number;
+  /** how far the drawn lips are apart (0..1), from the posed mesh */
+  lipsApart: number;
   /** rAF timestamp (performance.now() clock) */
   time: number;
 }
 
 const MOUTH_INDICES = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
 const JAW_OPEN = BLENDSHAPE_INDEX.jawOpen;
-const BLINK_L = BLENDSHAPE_INDEX.eyeBlinkLeft;
-const BLINK_R = BLENDSHAPE_INDEX.eyeBlinkRight;
-const BLINK_MS = 160;
+const FRAME_WINDOW = 90;
 
 /**
  * The render loop. Each animation frame asks where the audio is (the audio clock is master) and draws the face
- * frame of that sample; never schedules lips by wall time. Only idle blinking runs on wall time.
+ * frame of that sample; never schedules lips by wall time. Idle life (breathing, sway, saccades, blinks, nods)
+ * runs on wall time.
  */
 export class Animator {
   private readonly weights = new Float32Array(ARKIT_52.length);
+  private readonly head: HeadPose = { pitch: 0, yaw: 0, roll: 0, gazeX: 0, gazeY: 0 };
+  readonly life = new IdleLife();
   private raf = 0;
-  private nextBlinkAt = 0;
   private frameTimes: number[] = [];
+  private workMs: number[] = [];
+  /** weights to show instead of the audio's (tests, screenshots); null: follow the audio */
+  override: Float32Array | null = null;
 
   constructor(
     private readonly renderer: FaceRenderer,
@@ -55,6 +62,11 @@ export class Animator {
     return ((n - 1) * 1000) / (last - first);
   }
 
+  /** Mean main-thread milliseconds per frame (choosing the frame, posing, GL calls) over the recent frames. */
+  get frameWorkMs(): number {
+    return this.workMs.length ? this.workMs.reduce((a, b) => a + b, 0) / this.workMs.length : 0;
+  }
+
   start(): void {
     if (this.raf === 0) this.raf = requestAnimationFrame(this.frame);
   }
@@ -63,37 +75,30 @@ export class Animator {
     if (this.raf !== 0) cancelAnimationFrame(this.raf);
     this.raf = 0;
     this.frameTimes = [];
+    this.workMs = [];
   }
 
   private readonly frame = (time: number): void => {
     this.raf = requestAnimationFrame(this.frame);
+    const t0 = performance.now();
     this.frameTimes.push(time);
     while (this.frameTimes.length > 2 && time - (this.frameTimes[0] ?? time) > 1000) this.frameTimes.shift();
 
     const w = this.weights;
     let pos = this.position();
-    if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples)) {
+    if (this.override) w.set(this.override);
+    else if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples)) {
       w.fill(0);
       if (pos && !this.timeline.has(pos.turnId)) pos = null;
     }
-    this.idleBlink(time, w);
-    this.renderer.draw(w);
+    this.life.step(time, w, this.head);
+    this.renderer.draw(w, this.head);
 
     let mouth = 0;
     for (const i of MOUTH_INDICES) mouth = Math.max(mouth, w[i] ?? 0);
-    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, time });
+    const lipsApart = this.renderer.lastMouth?.open ?? 0;
+    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, lipsApart, time });
+    this.workMs.push(performance.now() - t0);
+    if (this.workMs.length > FRAME_WINDOW) this.workMs.shift();
   };
-
-  private idleBlink(time: number, w: Float32Array): void {
-    if (this.nextBlinkAt === 0) this.nextBlinkAt = time + 2500;
-    const t = time - this.nextBlinkAt;
-    if (t > BLINK_MS) {
-      this.nextBlinkAt = time + 2500 + Math.random() * 3500;
-      return;
-    }
-    if (t < 0) return;
-    const b = Math.sin((Math.PI * t) / BLINK_MS);
-    w[BLINK_L] = Math.max(w[BLINK_L] ?? 0, b);
-    w[BLINK_R] = Math.max(w[BLINK_R] ?? 0, b);
-  }
 }

@@ -1,46 +1,62 @@
-import type { FaceLayout } from "@mirror/protocol";
-import { gridMesh } from "./mesh.js";
-import { FRAGMENT_SHADER, VERTEX_SHADER } from "./shaders.js";
+import type { FaceModel } from "./face-model.js";
+import { FaceRig, type HeadPose, type MouthState } from "./rig.js";
+import { FACE_FRAGMENT, FACE_VERTEX, MOUTH_FRAGMENT, MOUTH_VERTEX } from "./shaders.js";
 
-const GRID_COLS = 64;
-const GRID_ROWS = 80;
-const UNIFORMS = ["u_w", "u_mouth", "u_halfW", "u_eyeL", "u_eyeR", "u_aspect", "u_scale", "u_tex"] as const;
-type Uniforms = Record<(typeof UNIFORMS)[number], WebGLUniformLocation | null>;
+interface Program {
+  program: WebGLProgram;
+  u: Record<string, WebGLUniformLocation | null>;
+}
 
-/** Draws the visitor's photo as a grid mesh deformed by ARKit-52 weights (WebGL2). */
+interface FaceBuffers {
+  vao: WebGLVertexArrayObject;
+  pos: WebGLBuffer;
+  buffers: WebGLBuffer[];
+  count: number;
+}
+
+/**
+ * Draws the double (WebGL2): the visitor's photo as one mesh posed by the rig each frame, over a procedural mouth
+ * interior. The mesh covers the whole photo, so the picture deforms without seams.
+ */
 export class FaceRenderer {
   private readonly gl: WebGL2RenderingContext;
-  private readonly program: WebGLProgram;
-  private readonly vao: WebGLVertexArrayObject;
-  private readonly indexCount: number;
-  private readonly u: Uniforms;
+  private readonly face: Program;
+  private readonly mouth: Program;
+  private readonly quad: WebGLVertexArrayObject;
   private texture: WebGLTexture | null = null;
-  private imageAspect = 1.25;
+  private mesh: FaceBuffers | null = null;
+  private rig: FaceRig | null = null;
+  private posed = new Float32Array(0);
+  private aspect = 1.25;
+  /** the mouth of the last frame drawn (null: no face) */
+  lastMouth: MouthState | null = null;
+  /** main-thread milliseconds spent in the last draw (posing + GL calls) */
+  lastDrawMs = 0;
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    const gl = canvas.getContext("webgl2", { antialias: false, alpha: false, preserveDrawingBuffer: false });
+    const gl = canvas.getContext("webgl2", { antialias: false, alpha: false, preserveDrawingBuffer: false, depth: false });
     if (!gl) throw new Error("WebGL2 is not available");
     this.gl = gl;
-    this.program = link(gl, VERTEX_SHADER, FRAGMENT_SHADER);
-    this.u = Object.fromEntries(UNIFORMS.map((n) => [n, gl.getUniformLocation(this.program, n)])) as Uniforms;
-
-    const mesh = gridMesh(GRID_COLS, GRID_ROWS);
-    this.indexCount = mesh.indices.length;
-    const vao = gl.createVertexArray();
-    if (!vao) throw new Error("createVertexArray failed");
-    this.vao = vao;
-    gl.bindVertexArray(vao);
+    this.face = link(gl, FACE_VERTEX, FACE_FRAGMENT, ["u_scale", "u_aspect", "u_tex"]);
+    this.mouth = link(gl, MOUTH_VERTEX, MOUTH_FRAGMENT, ["u_scale", "u_aspect", "u_tex", "u_box", "u_mouth", "u_open"]);
+    const quad = gl.createVertexArray();
+    if (!quad) throw new Error("createVertexArray failed");
+    this.quad = quad;
+    gl.bindVertexArray(quad);
     gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-    gl.bufferData(gl.ARRAY_BUFFER, mesh.uv, gl.STATIC_DRAW);
-    const loc = gl.getAttribLocation(this.program, "a_uv");
+    gl.bufferData(gl.ARRAY_BUFFER, Float32Array.of(-1, -1, 1, -1, -1, 1, 1, 1), gl.STATIC_DRAW);
+    const loc = gl.getAttribLocation(this.mouth.program, "a_corner");
     gl.enableVertexAttribArray(loc);
     gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
-    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, gl.createBuffer());
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, mesh.indices, gl.STATIC_DRAW);
     gl.bindVertexArray(null);
   }
 
-  setPhoto(image: ImageBitmap, face: FaceLayout): void {
+  get hasFace(): boolean {
+    return this.rig !== null;
+  }
+
+  /** Takes the visitor's photo and its face model (built from the photo's landmarks). */
+  setFace(image: ImageBitmap, model: FaceModel): void {
     const gl = this.gl;
     this.clearPhoto();
     this.texture = gl.createTexture();
@@ -51,54 +67,134 @@ export class FaceRenderer {
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    this.imageAspect = image.height / image.width;
-
-    const a = this.imageAspect;
-    gl.useProgram(this.program);
-    gl.uniform2f(this.u.u_mouth, face.mouth.x, face.mouth.y * a);
-    gl.uniform1f(this.u.u_halfW, face.mouthWidth / 2);
-    gl.uniform2f(this.u.u_eyeL, face.eyes.left, face.eyes.y * a);
-    gl.uniform2f(this.u.u_eyeR, face.eyes.right, face.eyes.y * a);
-    gl.uniform1f(this.u.u_aspect, a);
-    gl.uniform1i(this.u.u_tex, 0);
+    this.aspect = model.aspect;
+    this.rig = new FaceRig(model);
+    this.posed = new Float32Array(model.vertexCount * 2);
+    this.mesh = this.upload(model);
   }
 
-  /** Forgets the visitor's face: the texture is deleted and the canvas cleared. */
+  /** Forgets the visitor's face: texture, mesh and rig are deleted and the canvas cleared. */
   clearPhoto(): void {
-    if (this.texture) this.gl.deleteTexture(this.texture);
+    const gl = this.gl;
+    if (this.texture) gl.deleteTexture(this.texture);
     this.texture = null;
-    this.clear();
+    if (this.mesh) {
+      for (const b of this.mesh.buffers) gl.deleteBuffer(b);
+      gl.deleteVertexArray(this.mesh.vao);
+    }
+    this.mesh = null;
+    this.rig = null;
+    this.posed = new Float32Array(0);
+    this.lastMouth = null;
+    gl.clearColor(0.04, 0.04, 0.05, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
   }
 
-  draw(weights: Float32Array): void {
+  /** Poses the face with ARKit-52 weights and the head pose, and draws it. */
+  draw(weights: Float32Array, head: HeadPose): void {
+    const t0 = performance.now();
     const gl = this.gl;
-    if (!this.texture) return;
+    const { mesh, rig, texture } = this;
+    if (!mesh || !rig || !texture) return;
+    const m = rig.pose(weights, head, this.posed);
+    this.lastMouth = m;
     const { width, height } = this.canvas;
     gl.viewport(0, 0, width, height);
     gl.clearColor(0.04, 0.04, 0.05, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
-    gl.useProgram(this.program);
-    // contain the photo in the canvas whatever their aspects
     const canvasAspect = height / width;
-    const sx = canvasAspect > this.imageAspect ? 1 : canvasAspect / this.imageAspect;
-    const sy = canvasAspect > this.imageAspect ? this.imageAspect / canvasAspect : 1;
-    gl.uniform2f(this.u.u_scale, sx, sy);
-    gl.uniform1fv(this.u.u_w, weights);
+    const sx = canvasAspect > this.aspect ? 1 : canvasAspect / this.aspect;
+    const sy = canvasAspect > this.aspect ? this.aspect / canvasAspect : 1;
     gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.texture);
-    gl.bindVertexArray(this.vao);
-    gl.drawElements(gl.TRIANGLES, this.indexCount, gl.UNSIGNED_SHORT, 0);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+
+    // the interior first, only where the lips may part; the face covers the rest
+    gl.useProgram(this.mouth.program);
+    const u = this.mouth.u;
+    gl.uniform2f(u.u_scale ?? null, sx, sy);
+    gl.uniform1f(u.u_aspect ?? null, this.aspect);
+    gl.uniform1i(u.u_tex ?? null, 0);
+    const gap = Math.max(0, m.lowerY - m.upperY);
+    gl.uniform4f(u.u_box ?? null, m.cx, (m.upperY + m.lowerY) / 2, m.halfWidth * 1.4 + 0.005, gap / 2 + 0.5 * m.halfWidth);
+    gl.uniform4f(u.u_mouth ?? null, m.cx, m.upperY, m.lowerY, Math.max(1e-3, m.halfWidth));
+    gl.uniform1f(u.u_open ?? null, m.open);
+    gl.bindVertexArray(this.quad);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+
+    gl.useProgram(this.face.program);
+    const f = this.face.u;
+    gl.uniform2f(f.u_scale ?? null, sx, sy);
+    gl.uniform1f(f.u_aspect ?? null, this.aspect);
+    gl.uniform1i(f.u_tex ?? null, 0);
+    gl.bindBuffer(gl.ARRAY_BUFFER, mesh.pos);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, this.posed);
+    gl.bindVertexArray(mesh.vao);
+    gl.drawElements(gl.TRIANGLES, mesh.count, gl.UNSIGNED_SHORT, 0);
     gl.bindVertexArray(null);
+    this.lastDrawMs = performance.now() - t0;
   }
 
-  private clear(): void {
+  /**
+   * The rendered pixels around the mouth, read back right after a draw (measurement mode only: it stalls the
+   * pipeline). Returns the share of pixels that differ clearly from `rest` (the same region of a neutral frame),
+   * or the pixels themselves when `rest` is null.
+   */
+  probeMouth(rest: Uint8Array | null): { pixels: Uint8Array; changed: number } | null {
+    const m = this.lastMouth;
+    if (!m || !this.rig) return null;
     const gl = this.gl;
-    gl.clearColor(0.04, 0.04, 0.05, 1);
-    gl.clear(gl.COLOR_BUFFER_BIT);
+    const { width, height } = this.canvas;
+    const canvasAspect = height / width;
+    const sx = canvasAspect > this.aspect ? 1 : canvasAspect / this.aspect;
+    const sy = canvasAspect > this.aspect ? this.aspect / canvasAspect : 1;
+    // the mouth's rest box in canvas pixels (GL origin bottom-left)
+    const box = this.rig.mouthBox;
+    const toPx = (x: number, y: number): [number, number] => [
+      ((x * 2 - 1) * sx * 0.5 + 0.5) * width,
+      ((1 - (y / this.aspect) * 2) * sy * 0.5 + 0.5) * height,
+    ];
+    const [x0, y1] = toPx(box.x0, box.y0);
+    const [x1, y0] = toPx(box.x1, box.y1);
+    const px = Math.max(0, Math.floor(x0));
+    const py = Math.max(0, Math.floor(y0));
+    const w = Math.max(1, Math.min(width - px, Math.ceil(x1 - x0)));
+    const h = Math.max(1, Math.min(height - py, Math.ceil(y1 - y0)));
+    const pixels = new Uint8Array(w * h * 4);
+    gl.readPixels(px, py, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+    if (!rest || rest.length !== pixels.length) return { pixels, changed: 0 };
+    let changed = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const d = Math.abs((pixels[i] ?? 0) - (rest[i] ?? 0)) + Math.abs((pixels[i + 1] ?? 0) - (rest[i + 1] ?? 0)) + Math.abs((pixels[i + 2] ?? 0) - (rest[i + 2] ?? 0));
+      if (d > 60) changed++;
+    }
+    return { pixels, changed: changed / (w * h) };
+  }
+
+  private upload(model: FaceModel): FaceBuffers {
+    const gl = this.gl;
+    const vao = gl.createVertexArray();
+    if (!vao) throw new Error("createVertexArray failed");
+    gl.bindVertexArray(vao);
+    const attr = (name: string, data: Float32Array, usage: number): WebGLBuffer => {
+      const b = gl.createBuffer();
+      gl.bindBuffer(gl.ARRAY_BUFFER, b);
+      gl.bufferData(gl.ARRAY_BUFFER, data, usage);
+      const loc = gl.getAttribLocation(this.face.program, name);
+      gl.enableVertexAttribArray(loc);
+      gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+      return b;
+    };
+    const pos = attr("a_pos", new Float32Array(model.vertexCount * 2), gl.DYNAMIC_DRAW);
+    const uv = attr("a_uv", model.uv, gl.STATIC_DRAW);
+    const idx = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, idx);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, model.indices, gl.STATIC_DRAW);
+    gl.bindVertexArray(null);
+    return { vao, pos, buffers: [pos, uv, idx], count: model.indices.length };
   }
 }
 
-function link(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram {
+function link(gl: WebGL2RenderingContext, vs: string, fs: string, uniforms: string[]): Program {
   const program = gl.createProgram();
   gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, vs));
   gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, fs));
@@ -106,7 +202,7 @@ function link(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram 
   if (!gl.getProgramParameter(program, gl.LINK_STATUS)) {
     throw new Error(`shader link failed: ${gl.getProgramInfoLog(program) ?? ""}`);
   }
-  return program;
+  return { program, u: Object.fromEntries(uniforms.map((n) => [n, gl.getUniformLocation(program, n)])) };
 }
 
 function compile(gl: WebGL2RenderingContext, type: number, src: string): WebGLShader {

@@ -63,6 +63,16 @@ export class PhotoScreen {
     this.status.textContent = message;
   }
 
+  /** The camera shows a picture and no photo is being checked. */
+  get canTake(): boolean {
+    return !this.take.disabled;
+  }
+
+  /** The message under the preview (a re-take reason, or empty). */
+  get message(): string {
+    return this.status.textContent ?? "";
+  }
+
   cameraReady(): void {
     this.take.disabled = false;
   }
