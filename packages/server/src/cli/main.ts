@@ -7,6 +7,7 @@ import { seededRandom, systemClock } from "../core/clock.js";
 import { applyDemoLanguage } from "../demo/language.js";
 import { replayVisit } from "../demo/replay.js";
 import { writeDemoReport } from "../demo/report.js";
+import { benchCommand } from "./bench-command.js";
 import { loadVisitor } from "../demo/visitor.js";
 import { startServer } from "../http/server.js";
 import { MetricsObserver } from "../observers/metrics.js";
@@ -22,6 +23,8 @@ const USAGE = `mirror — real-time digital doubles
   mirror demo --visitor <dir> --out <dir> [--fast] [--config file] [--language en|nl]
       replays a recorded visitor through the whole pipeline, writes report.json, reply-NN.wav, frames-NN.jsonl
       (the brain: stages.llm in the config, or MIRROR_LLM=gemini,openai,gguf,scripted — see docs/brains.md)
+  mirror bench [--config file] [--visitors dir] [--runs N] [--out dir] [--quick] [--no-browser]
+      the benchmark: per-stage latency, browser playback and lip motion, fps, concurrency → bench.json + bench.html
 `;
 
 const log = (line: string) => console.log(`[mirror] ${line}`);
@@ -104,6 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   if (cmd === "start") return start(rest);
   if (cmd === "demo") return demo(rest);
+  if (cmd === "bench") return benchCommand(rest);
   console.log(USAGE);
   if (cmd && cmd !== "help" && cmd !== "--help") process.exitCode = 2;
 }
