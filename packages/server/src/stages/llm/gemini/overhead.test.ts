@@ -2,8 +2,9 @@
  * What Mirror adds between the end of the visitor's speech and the first sentence handed to TTS, over the
  * Gemini fake's own delays, with the fake in the reference's shape (first token at ~350 ms, then ~150
  * tokens/s): the official client over 127.0.0.1, the fallback chain (Gemini → scripted) as config builds
- * it, the sentence chunker and the reply pipeline. Overhead = first sentence to TTS − the moment the fake
- * wrote the chunk that completed that sentence (the chunker needs the space after the period).
+ * it, the sentence chunker and the reply pipeline. Overhead = (end of turn → first sentence to TTS) − the
+ * fake's own delay (request received → the chunk that completed that sentence written; the chunker needs
+ * the space after the period), i.e. the request leg plus the reply leg.
  * More turns: MIRROR_OVERHEAD_TURNS=200 npx vitest run packages/server/src/stages/llm/gemini/overhead.test.ts
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -38,6 +39,8 @@ it(`adds at most 10 ms p50 to the Gemini fake's own delays (end of speech → fi
   const overhead: number[] = [];
   const total: number[] = [];
   const overSchedule: number[] = [];
+  const requestLeg: number[] = [];
+  const replyLeg: number[] = [];
   for (let i = 0; i < TURNS + 2; i++) {
     // the turn is cut right after its first sentence: the rest of the reply measures nothing here
     const turn = new Turn(i, systemClock, (t, mark) => {
@@ -71,16 +74,23 @@ it(`adds at most 10 ms p50 to the Gemini fake's own delays (end of speech → fi
     }
     const completedAt = request.sent[Math.min(k, request.sent.length - 1)]?.at ?? NaN;
     if (i < 2) continue; // warm-up: first connection, JIT
-    overhead.push(firstSentence - completedAt);
+    // both legs: getting the request out (end of turn → the fake has it) and the reply back (the fake
+    // wrote the completing chunk → the sentence is at TTS); the fake's own delay is what lies between
+    overhead.push(firstSentence - start - (completedAt - request.receivedAt));
+    requestLeg.push(request.receivedAt - start);
+    replyLeg.push(firstSentence - completedAt);
     total.push(firstSentence - start);
     overSchedule.push(firstSentence - start - (REFERENCE.firstTokenDelayMs + (k * 1000) / REFERENCE.tokensPerSecond));
   }
   const o = percentiles(overhead);
   const sched = percentiles(overSchedule);
   const t = percentiles(total);
+  const req = percentiles(requestLeg);
+  const rep = percentiles(replyLeg);
   console.log(
-    `[overhead] Mirror over the fake's writes: p50 ${o?.p50.toFixed(1)} ms, p95 ${o?.p95.toFixed(1)} ms · ` +
+    `[overhead] Mirror over the fake's own delays: p50 ${o?.p50.toFixed(1)} ms, p95 ${o?.p95.toFixed(1)} ms · ` +
       `over the nominal schedule (incl. the fake's timer lateness): p50 ${sched?.p50.toFixed(1)} ms, p95 ${sched?.p95.toFixed(1)} ms · ` +
+      `request leg p50 ${req?.p50.toFixed(1)} / p95 ${req?.p95.toFixed(1)} ms, reply leg p50 ${rep?.p50.toFixed(1)} / p95 ${rep?.p95.toFixed(1)} ms · ` +
       `end of speech → first sentence: p50 ${t?.p50.toFixed(0)} ms, p95 ${t?.p95.toFixed(0)} ms (${overhead.length} turns)`,
   );
   expect(o?.p50).toBeLessThanOrEqual(10);
