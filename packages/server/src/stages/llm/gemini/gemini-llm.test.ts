@@ -24,6 +24,16 @@ const gemini = (server: () => FakeLlmServer, apiKey = KEY): Llm => createGeminiL
 
 llmContract("gemini (official client → local fake)", () => gemini(() => fake), { failing: () => gemini(() => broken) });
 
+// The real service, only when asked for: MIRROR_TEST_LIVE=1 GEMINI_API_KEY=… (never in CI, which has no network).
+const live = process.env.MIRROR_TEST_LIVE === "1" ? process.env.GEMINI_API_KEY : undefined;
+if (live) {
+  llmContract(
+    "gemini (live service)",
+    () => createGeminiLlm({ apiKey: live, ...(process.env.MIRROR_GEMINI_MODEL ? { model: process.env.MIRROR_GEMINI_MODEL } : {}) }),
+    { abortWithinMs: 200, failing: () => createGeminiLlm({ apiKey: "invalid-key" }) },
+  );
+}
+
 async function run(llm: Llm, signal = new AbortController().signal): Promise<LlmEvent[]> {
   const out: LlmEvent[] = [];
   for await (const e of llm.stream(contractRequest("en", signal))) out.push(e);

@@ -24,6 +24,17 @@ const openai = (server: () => FakeLlmServer, apiKey = KEY): Llm => createOpenAiL
 
 llmContract("openai-compatible (official client → local fake)", () => openai(() => fake), { failing: () => openai(() => broken) });
 
+// A real server, only when asked for: MIRROR_TEST_LIVE=1 OPENAI_BASE_URL=http://ollama:11434/v1 MIRROR_OPENAI_MODEL=…
+const liveUrl = process.env.MIRROR_TEST_LIVE === "1" ? process.env.OPENAI_BASE_URL : undefined;
+if (liveUrl && process.env.MIRROR_OPENAI_MODEL) {
+  const model = process.env.MIRROR_OPENAI_MODEL;
+  llmContract(
+    "openai-compatible (live server)",
+    () => createOpenAiLlm({ baseUrl: liveUrl, model, ...(process.env.OPENAI_API_KEY ? { apiKey: process.env.OPENAI_API_KEY } : {}) }),
+    { abortWithinMs: 200, failing: () => createOpenAiLlm({ baseUrl: liveUrl, model: "no-such-model-mirror-test" }) },
+  );
+}
+
 async function run(llm: Llm, signal = new AbortController().signal): Promise<LlmEvent[]> {
   const out: LlmEvent[] = [];
   for await (const e of llm.stream(contractRequest("en", signal))) out.push(e);
