@@ -1,6 +1,6 @@
 /**
  * Generates two long recorded visitors for a full five-minute `mirror demo`: English (flite "slt" voice) and
- * Dutch (espeak-ng "nl" voice), each with 30 turns, more than a visit needs: the visit ends on the farewell.
+ * Dutch (espeak-ng "nl" voice), each with 38 turns, more than a visit needs: the visit ends on the farewell.
  * Run: npx tsx scripts/make-long-visitors.ts [--out out/visitors]   → <out>/long-en, <out>/long-nl
  */
 import { execFileSync } from "node:child_process";
@@ -39,6 +39,14 @@ const EN: string[] = [
   "I would ask myself why I worry so much.",
   "It feels strange to hear my own voice.",
   "I think you know me quite well now.",
+  "I walk to work along the canal every morning.",
+  "My favourite place is the beach in winter.",
+  "I would never tell a stranger how much I cry at films.",
+  "I feel calm now, calmer than before.",
+  "I came here because my friend said it was strange.",
+  "I like the way you smile, it is my smile.",
+  "I hope you remember me a little.",
+  "I am a bit sad that you will be deleted.",
   "Thank you, this was really special.",
   "Goodbye, mirror.",
 ];
@@ -72,6 +80,14 @@ const NL: string[] = [
   "Ik zou mezelf vragen waarom ik zoveel pieker.",
   "Het voelt raar om mijn eigen stem te horen.",
   "Ik denk dat je me nu best goed kent.",
+  "Ik loop elke ochtend langs de gracht naar mijn werk.",
+  "Mijn favoriete plek is het strand in de winter.",
+  "Ik zou een vreemde nooit vertellen hoe vaak ik huil bij films.",
+  "Ik voel me nu rustig, rustiger dan eerst.",
+  "Ik kwam hier omdat een vriendin zei dat het vreemd was.",
+  "Ik vind je glimlach mooi, het is mijn glimlach.",
+  "Ik hoop dat je me een beetje onthoudt.",
+  "Ik vind het een beetje verdrietig dat je gewist wordt.",
   "Dank je, dit was echt bijzonder.",
   "Dag, spiegel.",
 ];
