@@ -62,7 +62,8 @@ export function buildLlm(config: LlmConfig, opts: BuildOptions = {}): Llm {
     firstTokenTimeoutMs: config.firstTokenTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     unhealthyForMs: config.unhealthyForMs,
-    onFailure: (id, error) => log(`llm: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}), skipped for ${config.unhealthyForMs} ms`),
+    onFailure: (id, error) =>
+      log(`llm: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}: ${error.message.slice(0, 160)}), skipped for ${config.unhealthyForMs} ms`),
   });
 }
 

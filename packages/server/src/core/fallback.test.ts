@@ -301,3 +301,25 @@ describe("withRetry / retryStream", () => {
     expect(sleeps).toEqual([50, 75, 75]);
   });
 });
+
+describe("withFallback timeouts count tokens, not released sentences", () => {
+  it("a provider that keeps streaming a long sentence slowly is not idle", async () => {
+    const words = Array.from({ length: 8 }, (_, i) => `w${i}`);
+    const slow: Llm = {
+      info: { id: "llm/slow", stage: "llm", languages: ["en", "nl"], local: true },
+      capabilities: { streaming: true },
+      async *stream() {
+        for (const w of words) {
+          await new Promise((r) => setTimeout(r, 15));
+          yield { type: "text-delta", text: ` ${w}` };
+        }
+        yield { type: "text-delta", text: "." };
+        yield { type: "finish", reason: "stop" };
+      },
+    };
+    const scripted = fakeLlm("llm/scripted", [text("Other."), finish]);
+    const events = await run(withFallback([slow, scripted], { idleTimeoutMs: 60 }));
+    expect(textOf(events)).toBe(` ${words.join(" ")}.`);
+    expect(scripted.calls).toBe(0);
+  });
+});

@@ -231,12 +231,11 @@ export interface LlmFallbackOptions {
  * Releases a provider's text only up to the last place the sentence chunker would cut (a sentence end
  * followed by a space or a line break; in the first chunk also a clause break past 25 characters; a long
  * run of words): what is released is spoken, so a provider that breaks mid-sentence leaves no half
- * sentence behind. The chunker cuts at the same places, so this costs no latency. An empty text-delta
- * marks the first token (for the first-token timeout).
+ * sentence behind. The chunker cuts at the same places, so this costs no latency. Tokens held back show
+ * as empty text-deltas, so the first-token and idle timeouts count tokens, not sentences.
  */
 async function* releaseBySentence(id: string, events: AsyncIterable<LlmEvent>): AsyncGenerator<LlmEvent> {
   let held = "";
-  let first = true;
   let released = false;
   const release = (upTo: number): LlmEvent | undefined => {
     const text = held.slice(0, upTo);
@@ -254,13 +253,9 @@ async function* releaseBySentence(id: string, events: AsyncIterable<LlmEvent>): 
       continue;
     }
     if (event.text === "") continue;
-    if (first) {
-      first = false;
-      yield { type: "text-delta", text: "" };
-    }
     held += event.text;
-    const out = release(lastCut(held, !released));
-    if (out) yield out;
+    // an empty delta for a token that completes nothing: the first-token and idle timeouts see it
+    yield release(lastCut(held, !released)) ?? { type: "text-delta", text: "" };
   }
   const rest = release(held.length);
   if (rest) yield rest;
