@@ -8,7 +8,7 @@ import { MetricsObserver, type TurnRecord } from "../observers/metrics.js";
 import type { ExperiencePlan } from "../script/plan.js";
 import type { Providers } from "../session/visit-session.js";
 import { launchKioskBrowser, writeFakeMic, type KioskStats } from "../testing/browser.js";
-import { drawSyntheticFace, encodeY4m } from "../../../../scripts/lib/face-image.js";
+import { drawFaces, encodeY4m } from "../../../../scripts/lib/face-image.js";
 
 export interface BrowserRun {
   size: number;
@@ -26,7 +26,8 @@ export async function browserBench(o: { providers: Providers; plan: ExperiencePl
   const dir = mkdtempSync(join(tmpdir(), "mirror-bench-browser-"));
   const video = join(dir, "face.y4m");
   const audio = join(dir, "mic.wav");
-  writeFileSync(video, encodeY4m(drawSyntheticFace(640, 480), 10, 10));
+  // a face the size a visitor standing at the kiosk shows the camera (as in e2e/kiosk.test.ts)
+  writeFileSync(video, encodeY4m(drawFaces(640, 480, [{ cx: 320, cy: 240, width: 384 }]), 10, 10));
   writeFakeMic(audio, o.speechWav, 3.5);
   const metrics = new MetricsObserver();
   const server = await startServer({
@@ -57,6 +58,7 @@ export async function browserBench(o: { providers: Providers; plan: ExperiencePl
     await page.waitForTimeout(500);
   } catch (err) {
     run.error = (err as Error).message;
+    if (process.env.MIRROR_BENCH_DEBUG) await browser.contexts()[0]?.pages()[0]?.screenshot({ path: join(process.env.MIRROR_BENCH_DEBUG, `fail-${o.size}.png`) });
   } finally {
     run.turns = metrics.turns.map((t) => ({ ...t, timings: { ...t.timings } }));
     await browser.close();

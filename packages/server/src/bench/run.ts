@@ -51,7 +51,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const visitors: RecordedVisitor[] = o.visitorDirs.map((d) => loadVisitor(d));
   const speed = o.quick ? 3 : 1;
   const sizes = o.quick ? [512] : [512, 1024];
-  const total = o.profiles.length * (o.runs * visitors.length + (o.browser ? sizes.length : 0)) + (o.concurrencyLevels.length ? 1 : 0);
+  const browserRuns = o.browser ? sizes.length + (o.profiles.length - 1) : 0;
+  const total = o.profiles.length * o.runs * visitors.length + browserRuns + (o.concurrencyLevels.length ? 1 : 0);
   let done = 0;
   const step = (s: string) => o.progress?.(done++, total, s);
   const plan = createDialoguePlan();
@@ -73,7 +74,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const report: ProfileReport = { name: profile.name, description: profile.description, injectedDelays: profile.injectedDelays, figures, waterfall: waterfall(results), avOffsets: [], fps: [] };
     if (o.browser) {
       const browserTurns: TurnRecord[] = [];
-      for (const size of sizes) {
+      // fps does not depend on the providers: the 1024² run is done once, with the first profile
+      for (const size of pi === 0 ? sizes : sizes.slice(0, 1)) {
         step(`${profile.name}: kiosk in Chromium at ${size}²`);
         const speechWav = join(o.visitorDirs[0] ?? "fixtures/visitor-1", "sample.wav");
         const b = await browserBench({ providers, plan, clock: systemClock, speechWav, size, seconds: o.quick ? 10 : 25 });
