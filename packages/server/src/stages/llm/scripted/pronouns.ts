@@ -171,7 +171,8 @@ const DUTCH_STEMS = new Set([
   "help", "ken", "noem", "snap", "begrijp", "probeer", "twijfel", "lach", "huil", "slaap", "spreek", "vertel", "hoor",
   "kom", "koop", "verzamel", "programmeer", "fotografeer", "klim", "mediteer", "lig", "neem", "blijf", "krijg",
   "verwacht", "bedoel", "haat", "rij", "schaats", "surf", "golf", "tuinier", "handel", "zorg", "geniet",
-  "herinner", "vergeet", "stop", "begin", "leef", "durf", "hoef", "zeg", "vraag",
+  "herinner", "vergeet", "stop", "begin", "leef", "durf", "hoef", "zeg", "vraag", "lijk", "klink", "pieker", "verander",
+  "schrik", "beloof", "vertrouw", "hou",
 ]);
 
 const DUTCH_SUBJECT_AFTER = new Set([
@@ -186,8 +187,9 @@ const DUTCH_NOT_OWNED = new Set([
   "aan", "voor", "van", "bij", "uit", "terug", "zien", "horen", "vinden", "helpen",
 ]);
 
-const DUTCH_SUBORDINATORS = new Set(["dat", "omdat", "als", "of", "wanneer", "terwijl", "hoewel", "toen", "zodat", "voordat", "nadat"]);
-const DUTCH_CLAUSE_BREAKS = new Set(["en", "maar", "want", "dus", "of"]);
+/** "dan" too, in comparisons: "dapperder dan ik lijk" (a "dan" before a verb is "then" and inverts instead). */
+const DUTCH_SUBORDINATORS = new Set(["dat", "omdat", "als", "of", "wanneer", "terwijl", "hoewel", "toen", "zodat", "voordat", "nadat", "dan"]);
+const DUTCH_CLAUSE_BREAKS = new Set(["en", "maar", "want", "dus", "of", "dan"]);
 
 function dutchJijForm(ik: string): string | undefined {
   const irregular = DUTCH_IRREGULAR[ik];
@@ -225,6 +227,11 @@ function swapDutch(words: readonly Word[], tokens: readonly string[]): Map<numbe
     while (end + 1 < words.length && onlySpaceBefore(end + 1) && !DUTCH_CLAUSE_BREAKS.has(words[end + 1]?.lower ?? "")) end++;
     return end;
   };
+  /** the last verb between from and to ("dat ik dapperder ben" → "ben"), or `to` when none is known */
+  const lastVerbIn = (from: number, to: number): number => {
+    for (let k = to; k >= from; k--) if (isDutchVerb(words[k]?.lower)) return k;
+    return to;
+  };
   words.forEach((word, i) => {
     if (out.has(i)) return; // already conjugated to agree with a swapped pronoun
     const prev = words[i - 1];
@@ -252,7 +259,7 @@ function swapDutch(words: readonly Word[], tokens: readonly string[]): Map<numbe
     if (replacement !== "ik" && replacement !== "jij") return;
     const toJij = replacement === "jij";
     // after "dat", "omdat", … the verb ends the clause: "dat ik gelijk heb" → "dat jij gelijk hebt"
-    const verbAt = prev && DUTCH_SUBORDINATORS.has(prev.lower) ? clauseEnd(i) : inverted ? undefined : i + 1;
+    const verbAt = prev && DUTCH_SUBORDINATORS.has(prev.lower) ? lastVerbIn(i + 1, clauseEnd(i)) : inverted ? undefined : i + 1;
     const verbWord = verbAt === undefined ? undefined : words[verbAt];
     if (verbAt !== undefined && verbAt > i && verbWord && (verbAt > i + 1 || onlySpaceBefore(verbAt))) {
       const verb = toJij ? dutchJijForm(verbWord.lower) : dutchIkForm(verbWord.lower);

@@ -268,6 +268,11 @@ describe("scripted engine: what the 5-minute demo visits showed", () => {
     expect(pickKeyPhrase("Thank you, this was really special.", "en")?.text).toBe("this was really special");
   });
 
+  it("conjugates Dutch verbs at the end of subordinate and comparative clauses", () => {
+    expect(swapPronouns("Ik denk dat ik dapperder ben dan ik lijk.", "nl")).toBe("Jij denkt dat jij dapperder bent dan jij lijkt.");
+    expect(swapPronouns("Je klinkt een beetje zoals ik.", "nl")).toBe("Ik klink een beetje zoals jij.");
+  });
+
   it("cuts a long fact before the phrase it would break, not in the middle of it", () => {
     expect(extractFacts("i work as a designer in a small studio", "en")).toEqual(["I work as a designer"]);
     expect(pickKeyPhrase("i live in utrecht with my partner and our cat", "en")?.text).not.toMatch(/\bour$/);
