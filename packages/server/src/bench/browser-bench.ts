@@ -15,6 +15,8 @@ export interface BrowserRun {
   turns: TurnRecord[];
   fps: Array<{ t: number; v: number }>;
   stats: KioskStats | null;
+  /** the kiosk's own A/V meter: voice onset on the audio clock vs the first frame drawn with the lips apart (ms, + = lips late) */
+  avOffsetsMs: number[];
   error: string | null;
 }
 
@@ -38,7 +40,7 @@ export async function browserBench(o: { providers: Providers; plan: ExperiencePl
     session: { providers: o.providers, plan: o.plan, clock: o.clock, random: Math.random, observers: [metrics], language: "en" },
   });
   const browser = await launchKioskBrowser({ video, audio, dir });
-  const run: BrowserRun = { size: o.size, turns: [], fps: [], stats: null, error: null };
+  const run: BrowserRun = { size: o.size, turns: [], fps: [], stats: null, avOffsetsMs: [], error: null };
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
     const stats = () => page.evaluate(() => (globalThis as unknown as { __mirror: KioskStats }).__mirror);
@@ -54,6 +56,7 @@ export async function browserBench(o: { providers: Providers; plan: ExperiencePl
       run.fps.push({ t: (Date.now() - t0) / 1000, v: s.fps });
     }
     run.stats = { ...(await stats()) };
+    run.avOffsetsMs = await page.evaluate(() => [...((globalThis as unknown as { mirrorStats?: { avOffsetsMs: number[] } }).mirrorStats?.avOffsetsMs ?? [])]);
     await page.getByTestId("end-visit").click();
     await page.waitForTimeout(500);
   } catch (err) {

@@ -58,7 +58,7 @@ export function renderBenchHtml(r: BenchReport): string {
 ${delays.length ? `<p class="delays"><b>Delays injected by fakes (the providers' published speed, not Mirror's):</b> ${delays.map(([k, v]) => `${esc(k)}: ${esc(v)}`).join("; ")}</p>` : ""}
 <figure>${stripPlot(ms.map((f) => ({ label: f.label, values: f.values })), { unit: "ms", thresholds: latencyThresholds, title: "Latency per stage (dots: turns; box: p50–p95)" })}</figure>
 <figure>${waterfallPlot(p.waterfall.map((w) => ({ label: w.label, marks: marks(w.timings) })), { title: "Per-turn waterfall from the end of the visitor's speech", thresholds: latencyThresholds })}</figure>
-<figure>${histogram(p.avOffsets, { title: "A/V offset: first visible lip motion − playback start (browser)", unit: "ms", window: THRESHOLDS.avWindow, binWidth: 5 })}</figure>
+<figure>${histogram(p.avOffsets, { title: "A/V offset: lips drawn apart − voice onset on the audio clock (browser; + = lips late)", unit: "ms", window: THRESHOLDS.avWindow, binWidth: 5 })}</figure>
 ${p.fps.map((f) => `<figure>${linePlot(f.points, { title: `Render fps of the double at ${f.size}² (headless Chromium, SwiftShader)`, unit: "fps", target: THRESHOLDS.fps })}</figure>`).join("")}
 </section>`;
   });

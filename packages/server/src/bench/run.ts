@@ -74,6 +74,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const report: ProfileReport = { name: profile.name, description: profile.description, injectedDelays: profile.injectedDelays, figures, waterfall: waterfall(results), avOffsets: [], fps: [] };
     if (o.browser) {
       const browserTurns: TurnRecord[] = [];
+      const avOffsets: number[] = [];
       // fps does not depend on the providers: the 1024² run is done once, with the first profile
       for (const size of pi === 0 ? sizes : sizes.slice(0, 1)) {
         step(`${profile.name}: kiosk in Chromium at ${size}²`);
@@ -82,6 +83,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         report.fps.push({ size, points: b.fps });
         report.figures.push(figure(`fps${size}`, `render fps at ${size}²`, "fps", b.fps.map((p) => p.v).filter((v) => v > 0), "browser"));
         browserTurns.push(...b.turns);
+        avOffsets.push(...b.avOffsetsMs);
         if (b.error) report.description += ` (browser run at ${size}²: ${b.error})`;
       }
       const browserFig = (key: "playbackStart" | "firstLipMotion" | "bargeInStop", label: string) =>
@@ -91,10 +93,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         browserFig("firstLipMotion", "end of speech → first visible lip motion (browser)"),
         browserFig("bargeInStop", "barge-in (browser visit)"),
       );
-      report.avOffsets = browserTurns.flatMap((t) =>
-        t.timings.firstLipMotion !== undefined && t.timings.playbackStart !== undefined ? [t.timings.firstLipMotion - t.timings.playbackStart] : [],
-      );
-      report.figures.push(figure("avOffset", "A/V offset: lip motion − audio start (browser)", "ms", report.avOffsets, "browser (kiosk page)"));
+      report.avOffsets = avOffsets;
+      report.figures.push(figure("avOffset", "A/V offset: lips drawn apart − voice onset (browser)", "ms", report.avOffsets, "browser (kiosk A/V meter)"));
     }
     if (pi === 0 && o.concurrencyLevels.length && visitors[0]) {
       step(`${profile.name}: concurrent visits`);
