@@ -79,7 +79,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       for (const size of pi === 0 ? sizes : sizes.slice(0, 1)) {
         step(`${profile.name}: kiosk in Chromium at ${size}²`);
         const speechWav = join(o.visitorDirs[0] ?? "fixtures/visitor-1", "sample.wav");
-        const b = await browserBench({ providers, plan, clock: systemClock, speechWav, size, seconds: o.quick ? 10 : 25 });
+        const b = await browserBench({ providers, plan, clock: systemClock, speechWav, size, seconds: o.quick ? 10 : 20 });
         report.fps.push({ size, points: b.fps });
         report.figures.push(figure(`fps${size}`, `render fps at ${size}²`, "fps", b.fps.map((p) => p.v).filter((v) => v > 0), "browser"));
         browserTurns.push(...b.turns);

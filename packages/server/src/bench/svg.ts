@@ -29,9 +29,10 @@ function axis(x0: number, width: number, max: number, y: number, unit: string): 
 function thresholdLines(x0: number, width: number, max: number, top: number, bottom: number, thresholds: readonly Threshold[]): string {
   return thresholds
     .filter((t) => t.at >= 0 && t.at <= max)
-    .map((t) => {
+    .map((t, i) => {
       const x = x0 + (width * t.at) / max;
-      return `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#c00" stroke-dasharray="4 3"/><text x="${x + 3}" y="${top + 10}" font-size="10" fill="#c00">${esc(t.label)}</text>`;
+      // labels stacked so neighbouring thresholds (150 and 200 ms) stay readable
+      return `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#c00" stroke-dasharray="4 3"/><text x="${x + 3}" y="${top + 10 + i * 11}" font-size="10" fill="#c00" style="paint-order:stroke" stroke="#fff" stroke-width="3">${esc(t.label)}</text>`;
     })
     .join("");
 }
@@ -39,9 +40,9 @@ function thresholdLines(x0: number, width: number, max: number, top: number, bot
 /** One row per series: every value as a dot, p50–p95 as a box, p50 as a bar. */
 export function stripPlot(series: ReadonlyArray<{ label: string; values: readonly number[] }>, opts: { unit: string; thresholds?: readonly Threshold[]; title: string }): string {
   const rowH = 26;
-  const left = 250;
+  const left = 300;
   const width = 520;
-  const top = 30;
+  const top = 44;
   const all = series.flatMap((s) => s.values);
   const max = niceMax(Math.max(1, ...all, ...(opts.thresholds ?? []).map((t) => t.at)));
   const h = top + series.length * rowH + 40;
