@@ -1,20 +1,11 @@
 import { TURN_TIMING_KEYS, type TurnTimings } from "@mirror/protocol";
 import type { Clock } from "./clock.js";
 
-/** Moments of a turn, in clock ms. `speechEnd` is the reference every latency is measured from. */
-export const TURN_MARKS = [
-  "speechEnd",
-  "sttFinal",
-  "endOfTurn",
-  "llmFirstToken",
-  "firstSentence",
-  "ttsFirstAudio",
-  "firstLipFrame",
-  "playbackStart",
-  "firstLipMotion",
-  "bargeInStart",
-  "bargeInStop",
-] as const;
+/**
+ * Moments of a turn, in clock ms: one per reported timing (same names), plus `speechEnd`, the reference every
+ * latency is measured from, and `bargeInStart`, the visitor's onset that `bargeInStop` is measured from.
+ */
+export const TURN_MARKS = ["speechEnd", ...TURN_TIMING_KEYS, "bargeInStart"] as const;
 export type TurnMark = (typeof TURN_MARKS)[number];
 
 export type TurnListener = (turn: Turn, mark: TurnMark, at: number) => void;
