@@ -62,6 +62,9 @@ async function start(args: string[]): Promise<void> {
     await closeProviders(providers);
     process.exit(0);
   };
+  // One visit's failure must not end every other visit: keep serving, log the kind of error (never its text,
+  // which may quote a provider's reply or the visitor's words).
+  process.on("unhandledRejection", (err) => log(`unhandled ${err instanceof Error ? err.name : typeof err} in a visit; the server keeps running`));
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
 }
