@@ -102,7 +102,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       const c = await measureConcurrency(visitors[0], { providers, plan, clock: systemClock, speed: 1 }, o.concurrencyLevels);
       concurrency = { steps: c.steps.map((s) => ({ ...s })), maxVisitsWithoutUnderrun: c.maxVisitsWithoutUnderrun };
       report.figures.push(
-        figure("cpuPerVisit", "server CPU per visit (1 = one core)", "%", c.steps.slice(0, 1).map((s) => s.cpuPerVisit * 100), "server process"),
+        figure("cpuPerVisit", "server CPU per visit (% of one core)", "%", c.steps.slice(0, 1).map((s) => s.cpuPerVisit * 100), "server process"),
         figure("rssPerVisit", "server memory per visit", "MB", c.steps.map((s) => s.rssMbPerVisit), "server process"),
         figure("maxVisits", "concurrent visits without underrun", "visits", [c.maxVisitsWithoutUnderrun], "server, simulated speakers"),
       );
