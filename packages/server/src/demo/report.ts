@@ -76,20 +76,16 @@ export function writeDemoReport(result: ReplayResult, outDir: string, meta: Reco
 }
 
 function table(result: ReplayResult): string {
-  const head = ["turn", ...COLUMNS.map(([, h]) => h), "barge-in", "said"];
+  // timings only: what the visitor said stays in report.json, never in a log
+  const head = ["turn", ...COLUMNS.map(([, h]) => h), "barge-in"];
   const rows = result.turns.map((t) => [
     String(t.index),
     ...COLUMNS.map(([k]) => (t.timings[k] !== undefined ? `${Math.round(t.timings[k] ?? 0)}` : "-")),
     t.interrupted ? `${t.bargeInMs ?? "?"} ms` : "",
-    truncate(t.userText, 36),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
   const lines = ["ms from end of visitor speech:", fmt(head), ...rows.map(fmt)];
   if (result.wer !== null) lines.push(`word error rate (STT vs script): ${(result.wer * 100).toFixed(1)} %`);
   return lines.join("\n");
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
 }
