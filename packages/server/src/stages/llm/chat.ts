@@ -1,6 +1,7 @@
 import type { Language } from "@mirror/protocol";
-import type { ChatMessage, LlmRequest } from "../../core/contracts/llm.js";
-import { ProviderError, toProviderError } from "../../core/errors.js";
+import type { ChatMessage, LlmEvent, LlmRequest } from "../../core/contracts/llm.js";
+import { ProviderError, isAbort, toProviderError } from "../../core/errors.js";
+import { isGarbageText } from "../../core/fallback.js";
 
 /** What a chat model is told when the double speaks first (the greeting): APIs want a user turn first. */
 export const SPEAK_FIRST: Readonly<Record<Language, string>> = {
@@ -35,3 +36,33 @@ function statusOf(err: unknown): number | undefined {
 
 /** A text chunk that is no speech (control characters, special tokens, raw JSON): the provider has failed. */
 export { isGarbageText as isGarbage } from "../../core/fallback.js";
+
+/** One streamed piece of a reply, as a client delivers it. */
+export interface TextChunk {
+  text: string;
+  /** the provider stopped because of its token limit */
+  length?: boolean;
+}
+
+/**
+ * What every client-backed provider does with its stream: relays non-empty text as deltas, treats garbage as a
+ * failure, ends quietly when the turn is aborted, and reports any other failure as a ProviderError.
+ */
+export async function* relayText(id: string, signal: AbortSignal, open: () => Promise<AsyncIterable<TextChunk>>): AsyncGenerator<LlmEvent> {
+  if (signal.aborted) return;
+  let reason: "stop" | "length" = "stop";
+  try {
+    for await (const chunk of await open()) {
+      if (signal.aborted) return;
+      if (chunk.length) reason = "length";
+      if (chunk.text === "") continue;
+      if (isGarbageText(chunk.text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
+      yield { type: "text-delta", text: chunk.text };
+    }
+  } catch (err) {
+    if (signal.aborted || isAbort(err)) return;
+    throw providerError(id, err);
+  }
+  if (signal.aborted) return;
+  yield { type: "finish", reason };
+}

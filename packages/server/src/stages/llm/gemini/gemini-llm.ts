@@ -1,8 +1,8 @@
 import { GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
-import { ProviderError, isAbort } from "../../../core/errors.js";
-import { chatTurns, isGarbage, providerError } from "../chat.js";
+import { ProviderError } from "../../../core/errors.js";
+import { chatTurns, relayText, type TextChunk } from "../chat.js";
 
 export interface GeminiLlmOptions {
   /** from GEMINI_API_KEY; never logged */
@@ -38,13 +38,9 @@ export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
     },
   });
 
-  async function* stream(req: LlmRequest): AsyncGenerator<LlmEvent> {
-    const { signal } = req;
-    if (signal.aborted) return;
-    const contents: Content[] = chatTurns(req).map((m) => ({ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }));
-    let reason: "stop" | "length" = "stop";
-    let said = false;
-    try {
+  const stream = (req: LlmRequest): AsyncGenerator<LlmEvent> =>
+    relayText(id, req.signal, async () => {
+      const contents: Content[] = chatTurns(req).map((m) => ({ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }));
       const responses = await ai.models.generateContentStream({
         model,
         contents,
@@ -52,29 +48,11 @@ export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
           systemInstruction: req.system,
           temperature: req.temperature ?? opts.temperature ?? 0.8,
           maxOutputTokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
-          abortSignal: signal,
+          abortSignal: req.signal,
         },
       });
-      for await (const response of responses) {
-        if (signal.aborted) return;
-        const text = textOf(response);
-        const finish = response.candidates?.[0]?.finishReason;
-        if (finish === "MAX_TOKENS") reason = "length";
-        else if (finish !== undefined && finish !== "STOP" && finish !== "FINISH_REASON_UNSPECIFIED" && !said) {
-          throw new ProviderError(id, `refused (${finish})`, { retryable: true });
-        }
-        if (text === "") continue;
-        if (isGarbage(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
-        said = true;
-        yield { type: "text-delta", text };
-      }
-    } catch (err) {
-      if (signal.aborted || isAbort(err)) return;
-      throw providerError(id, err);
-    }
-    if (signal.aborted) return;
-    yield { type: "finish", reason };
-  }
+      return textChunks(id, responses);
+    });
 
   return {
     info: { id, stage: "llm", languages: ["en", "nl"], local: false },
@@ -82,6 +60,20 @@ export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
     stream,
     health: async (): Promise<Health> => ({ ok: true, detail: `${model}${opts.baseUrl ? " at a custom endpoint" : ""}` }),
   };
+}
+
+/** Gemini's responses as text chunks; a candidate stopped for safety/recitation before any text is a failure. */
+async function* textChunks(id: string, responses: AsyncIterable<GenerateContentResponse>): AsyncGenerator<TextChunk> {
+  let said = false;
+  for await (const response of responses) {
+    const text = textOf(response);
+    const finish = response.candidates?.[0]?.finishReason;
+    if (finish !== undefined && finish !== "STOP" && finish !== "MAX_TOKENS" && finish !== "FINISH_REASON_UNSPECIFIED" && !said) {
+      throw new ProviderError(id, `refused (${finish})`, { retryable: true });
+    }
+    if (text !== "") said = true;
+    yield { text, length: finish === "MAX_TOKENS" };
+  }
 }
 
 /** The text parts of the first candidate (thoughts excluded). */

@@ -2,9 +2,8 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
-import { isAbort } from "../../../core/errors.js";
 import { ProviderError } from "../../../core/errors.js";
-import { chatTurns, isGarbage, providerError } from "../chat.js";
+import { chatTurns, relayText } from "../chat.js";
 
 export interface OpenAiLlmOptions {
   /** e.g. http://ollama.lan:11434/v1, http://gpu-box:8000/v1 (vLLM); default the client's (api.openai.com) */
@@ -36,12 +35,9 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
     logLevel: "off",
   });
 
-  async function* stream(req: LlmRequest): AsyncGenerator<LlmEvent> {
-    const { signal } = req;
-    if (signal.aborted) return;
-    const messages: ChatCompletionMessageParam[] = [{ role: "system", content: req.system }, ...chatTurns(req)];
-    let reason: "stop" | "length" = "stop";
-    try {
+  const stream = (req: LlmRequest): AsyncGenerator<LlmEvent> =>
+    relayText(id, req.signal, async () => {
+      const messages: ChatCompletionMessageParam[] = [{ role: "system", content: req.system }, ...chatTurns(req)];
       const chunks = await client.chat.completions.create(
         {
           model: opts.model,
@@ -50,24 +46,15 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
           temperature: req.temperature ?? opts.temperature ?? 0.8,
           max_tokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
         },
-        { signal },
+        { signal: req.signal },
       );
-      for await (const chunk of chunks) {
-        if (signal.aborted) return;
-        const choice = chunk.choices[0];
-        if (choice?.finish_reason === "length") reason = "length";
-        const text = choice?.delta?.content ?? "";
-        if (text === "") continue;
-        if (isGarbage(text)) throw new ProviderError(id, "garbage in the stream", { retryable: true });
-        yield { type: "text-delta", text };
-      }
-    } catch (err) {
-      if (signal.aborted || isAbort(err)) return;
-      throw providerError(id, err);
-    }
-    if (signal.aborted) return;
-    yield { type: "finish", reason };
-  }
+      return (async function* () {
+        for await (const chunk of chunks) {
+          const choice = chunk.choices[0];
+          yield { text: choice?.delta?.content ?? "", length: choice?.finish_reason === "length" };
+        }
+      })();
+    });
 
   return {
     info: { id, stage: "llm", languages: ["en", "nl"], local: false },
