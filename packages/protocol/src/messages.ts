@@ -176,10 +176,31 @@ export function parseServerMessage(text: string): ServerMessage | null {
 }
 
 // ---------- operator console (server → console, no visitor content) ----------
+/** Health and load of one pool of GPU endpoints (timings and counts only). */
+export const PoolStatus = z.object({
+  pool: z.string(),
+  queued: z.number().int(),
+  endpoints: z.array(
+    z.object({
+      endpoint: z.string(),
+      up: z.boolean(),
+      circuit: z.enum(["closed", "open", "half-open"]),
+      inflight: z.number().int(),
+      maxConcurrent: z.number().int(),
+      requests: z.number().int(),
+      failures: z.number().int(),
+      errorRate: z.number(),
+      latencyMs: z.number().nullable(),
+    }),
+  ),
+});
+export type PoolStatus = z.infer<typeof PoolStatus>;
+
 export const ConsoleEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, at: z.string() }),
   z.object({ type: z.literal("turn"), visitId: z.string(), turnId, interrupted: z.boolean(), timings: TurnTimings }),
   z.object({ type: z.literal("purged"), record: DeletionRecord }),
   z.object({ type: z.literal("health"), providers: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })) }),
+  z.object({ type: z.literal("pools"), pools: z.array(PoolStatus) }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEvent>;

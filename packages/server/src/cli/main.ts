@@ -10,6 +10,7 @@ import { writeDemoReport } from "../demo/report.js";
 import { benchCommand } from "./bench-command.js";
 import { loadVisitor } from "../demo/visitor.js";
 import { startServer } from "../http/server.js";
+import { PoolRegistry } from "../core/pool/pool-registry.js";
 import { MetricsObserver } from "../observers/metrics.js";
 import { applySinkFlags, SINK_FLAG_OPTIONS, SINK_FLAGS_USAGE } from "../sinks/config.js";
 import { sinkTable } from "../sinks/from-config.js";
@@ -35,7 +36,8 @@ async function start(args: string[]): Promise<void> {
   const config = applySinkFlags(loadConfig({ ...(values.config ? { file: values.config } : {}), overrides }), values);
   if (values.port) config.server.port = Number(values.port);
   if (values.host) config.server.host = values.host;
-  const providers = buildProviders(config, { log });
+  const pools = new PoolRegistry();
+  const providers = buildProviders(config, { log, pools });
   const t0 = performance.now();
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   const metrics = new MetricsObserver({ log });
@@ -45,6 +47,8 @@ async function start(args: string[]): Promise<void> {
     assets,
     metrics,
     log,
+    pools,
+    ...(process.env.MIRROR_METRICS_TOKEN ? { metricsToken: process.env.MIRROR_METRICS_TOKEN } : {}),
     session: {
       providers,
       plan: createDialoguePlan(),

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Language } from "@mirror/protocol";
 import { SinksConfig } from "../sinks/config.js";
+import { applyPoolsEnv, PoolsConfig } from "./pools.js";
 import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
@@ -82,6 +83,8 @@ export const MirrorConfig = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** GPU servers as pools of endpoints (see config/pools.ts); none by default */
+  pools: PoolsConfig,
   /** Live Link, Audio2Face, Deep-Live-Cam: all off unless configured (or given as flags) */
   sinks: SinksConfig.prefault({}),
   visit: z
@@ -129,6 +132,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
     }
   }
   raw = applyTtsEnv(raw, env); // MIRROR_TTS, MIRROR_F5_* (see stages/tts/config.ts)
+  raw = applyPoolsEnv(raw, env); // MIRROR_F5_SIDECARS, MIRROR_LLM_POOL (see config/pools.ts)
   const server = { ...((raw.server as object | undefined) ?? {}) } as Record<string, unknown>;
   if (env.MIRROR_PORT) server.port = Number(env.MIRROR_PORT);
   if (env.MIRROR_HOST) server.host = env.MIRROR_HOST;

@@ -11,7 +11,10 @@ import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
+import type { PoolRegistry } from "../core/pool/pool-registry.js";
+import { createF5SidecarTts } from "../stages/tts/f5/sidecar-tts.js";
 import { llmChain, type LlmConfig, type LlmProviderName, type MirrorConfig } from "./config.js";
+import { buildF5SidecarPool, buildOpenAiLlmPool, type PoolsConfig } from "./pools.js";
 
 export interface BuildOptions {
   /** where API keys come from (GEMINI_API_KEY, OPENAI_API_KEY); default process.env */
@@ -20,6 +23,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** playback speed of the audio the sinks follow (the demo's --fast); default 1 */
   sinkRate?: number;
+  /** collects the pools built from `pools` (for /metrics and the console) */
+  pools?: PoolRegistry;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface BuildOptions {
  * cannot be set up (no key, no model path) is left out with a log line; the scripted engine ends the chain
  * unless `scriptedLast` is false, so the visitor always gets an answer.
  */
-export function buildLlm(config: LlmConfig, opts: BuildOptions = {}): Llm {
+export function buildLlm(config: LlmConfig, opts: BuildOptions = {}, pools: PoolsConfig = {}): Llm {
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => undefined);
   const make: Record<LlmProviderName, () => Llm | string> = {
@@ -36,7 +41,9 @@ export function buildLlm(config: LlmConfig, opts: BuildOptions = {}): Llm {
         ? createGeminiLlm({ ...config.gemini, apiKey: env.GEMINI_API_KEY, ...(config.gemini.baseUrl ? { baseUrl: config.gemini.baseUrl } : {}) })
         : "GEMINI_API_KEY is not set",
     openai: () =>
-      config.openai.baseUrl || env.OPENAI_API_KEY
+      pools.openaiLlm
+        ? buildOpenAiLlmPool(pools.openaiLlm, (baseUrl) => createOpenAiLlm({ ...config.openai, baseUrl, id: `llm/openai@${new URL(baseUrl).host}` }), opts.pools)
+        : config.openai.baseUrl || env.OPENAI_API_KEY
         ? createOpenAiLlm({ ...config.openai, ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}) })
         : "neither OPENAI_BASE_URL (stages.llm.openai.baseUrl) nor OPENAI_API_KEY is set",
     gguf: () =>
@@ -74,11 +81,20 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
     stt: createPocketSphinxStt(),
-    llm: buildLlm(s.llm, opts),
-    tts: buildTts(s.tts, opts.env ?? process.env, opts.log),
+    llm: buildLlm(s.llm, opts, config.pools),
+    tts: buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts)),
     lipsync: s.lipsync.provider === "a2f3d" && s.lipsync.a2f3d ? createA2f3dLipsync({ address: s.lipsync.a2f3d.address }) : createBuiltinLipsync(),
     ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
+}
+
+/** Chain entries served by a pool instead of a single endpoint. */
+function poolReplacements(config: MirrorConfig, opts: BuildOptions): Parameters<typeof buildTts>[3] {
+  const section = config.pools.f5Sidecar;
+  if (!section) return {};
+  const f5 = config.stages.tts.f5;
+  const options = { languages: f5.languages, ...(f5.nfeStep ? { nfeStep: f5.nfeStep } : {}), ...(f5.speed ? { speed: f5.speed } : {}) };
+  return { "f5-sidecar": () => buildF5SidecarPool(section, (url) => createF5SidecarTts({ url, ...options }), opts.pools, opts.log) };
 }
 
 /** Loads every model once before the first visitor, so the first turn is as fast as the rest. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ServerMessage } from "@mirror/protocol";
 import type { MetricsObserver } from "../observers/metrics.js";
+import { renderPrometheus, type PoolRegistry } from "../core/pool/pool-registry.js";
 import { VisitSession, type VisitSessionOptions } from "../session/visit-session.js";
 
 export interface WebAsset {
@@ -18,6 +19,10 @@ export interface MirrorServerOptions {
   /** everything a visit session needs except its channel */
   session: Omit<VisitSessionOptions, "channel">;
   log?: (line: string) => void;
+  /** GPU endpoint pools: their health and load go to `/metrics` and the console */
+  pools?: PoolRegistry;
+  /** when set, `/metrics` wants `Authorization: Bearer <token>` (from MIRROR_METRICS_TOKEN) */
+  metricsToken?: string;
 }
 
 export interface RunningServer {
@@ -97,15 +102,18 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOp
     res.writeHead(200, { ...headers, "content-type": "application/json" });
     return void res.end(JSON.stringify({ summary: o.metrics.summary(), turns: o.metrics.turns.slice(-200) }));
   }
+  if (path === "/metrics") return servePrometheus(req, res, o, sessions.size);
   if (path === "/api/console/events") {
     res.writeHead(200, { ...headers, "content-type": "text/event-stream", connection: "keep-alive" });
     res.write(": mirror console\n\n");
     for (const t of o.metrics.turns.slice(-50)) res.write(`data: ${JSON.stringify({ type: "turn", ...t })}\n\n`);
     const off = o.metrics.subscribe((ev) => res.write(`data: ${JSON.stringify(ev)}\n\n`));
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
+    const pools = o.pools ? setInterval(() => res.write(`data: ${JSON.stringify({ type: "pools", pools: o.pools?.snapshots() })}\n\n`), 2_000) : undefined;
     req.on("close", () => {
       off();
       clearInterval(ping);
+      clearInterval(pools);
     });
     return;
   }
@@ -116,6 +124,17 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOp
   }
   res.writeHead(200, { ...headers, "content-type": asset.contentType });
   res.end(asset.body);
+}
+
+/** Prometheus text format: pool health/load per endpoint and the number of visits (no content, no keys). */
+function servePrometheus(req: IncomingMessage, res: ServerResponse, o: MirrorServerOptions, visits: number): void {
+  if (o.metricsToken && req.headers.authorization !== `Bearer ${o.metricsToken}`) {
+    res.writeHead(401, { "content-type": "text/plain", "www-authenticate": "Bearer" });
+    return void res.end("metrics token required");
+  }
+  const body = renderPrometheus(o.pools?.snapshots() ?? [], [{ name: "mirror_visits_active", help: "visits connected now", value: visits }]);
+  res.writeHead(200, { "cache-control": "no-store", "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  res.end(body);
 }
 
 async function closeAll(http: Server, wss: WebSocketServer, sessions: Set<VisitSession>): Promise<void> {

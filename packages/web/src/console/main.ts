@@ -1,6 +1,7 @@
 import { ConsoleEvent } from "@mirror/protocol";
 import { h } from "../shared/dom.js";
 import { ConsoleModel } from "./model.js";
+import { renderPools } from "./pools-view.js";
 import { renderDeletions, renderHealth, renderTurns, renderVisits } from "./view.js";
 
 /** Operator console: a live view of `/api/console/events` (Server-Sent Events, one ConsoleEvent per message). */
@@ -11,6 +12,7 @@ const health = h("div");
 const visits = h("div");
 const turns = h("div");
 const deletions = h("div");
+const pools = h("div");
 
 const root = document.getElementById("console");
 if (!root) throw new Error("console page without #console");
@@ -19,6 +21,7 @@ root.replaceChildren(
   h("section", {}, h("h2", {}, "Visits"), visits),
   h("section", {}, h("h2", {}, "Turns (ms)"), h("div", { class: "scroll" }, turns)),
   h("section", {}, h("h2", {}, "Deletion records"), h("div", { class: "scroll" }, deletions)),
+  h("section", {}, h("h2", {}, "GPU endpoints"), pools),
 );
 
 let queued = false;
@@ -31,6 +34,7 @@ function render(): void {
     visits.replaceChildren(renderVisits(model));
     turns.replaceChildren(renderTurns(model));
     deletions.replaceChildren(renderDeletions(model));
+    pools.replaceChildren(renderPools(model.pools));
   });
 }
 

@@ -1,4 +1,4 @@
-import { TURN_TIMING_KEYS, type ConsoleEvent, type DeletionRecord, type TurnTimings, type VisitPhase } from "@mirror/protocol";
+import { TURN_TIMING_KEYS, type ConsoleEvent, type DeletionRecord, type PoolStatus, type TurnTimings, type VisitPhase } from "@mirror/protocol";
 
 /** The console's memory of the session: phases, turn timings, deletion records. Never any visitor content. */
 
@@ -31,6 +31,7 @@ export class ConsoleModel {
   readonly turns = new Map<string, TurnRow>();
   deletions: DeletionRecord[] = [];
   health: Health = {};
+  pools: PoolStatus[] = [];
 
   apply(e: ConsoleEvent): void {
     switch (e.type) {
@@ -60,6 +61,9 @@ export class ConsoleModel {
         break;
       case "health":
         this.health = e.providers;
+        break;
+      case "pools":
+        this.pools = e.pools;
         break;
     }
   }

@@ -111,9 +111,17 @@ export function ttsChain(cfg: TtsConfig): TtsProviderName[] {
   return unique;
 }
 
-export function buildTts(cfg: TtsConfig, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Tts {
+/** `replace` swaps a provider of the chain for another build of it (e.g. a pool of F5 sidecars). */
+export function buildTts(
+  cfg: TtsConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = () => undefined,
+  replace: Partial<Record<TtsProviderName, () => Tts>> = {},
+): Tts {
   const f5 = { languages: cfg.f5.languages, nfeStep: cfg.f5.nfeStep, speed: cfg.f5.speed };
   const make = (name: TtsProviderName): Tts => {
+    const replaced = replace[name];
+    if (replaced) return replaced();
     switch (name) {
       case "espeak":
         return createEspeakTts();
