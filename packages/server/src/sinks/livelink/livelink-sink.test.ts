@@ -86,9 +86,11 @@ describe("Live Link sink over 127.0.0.1", () => {
     expect(rx.gaps()).toEqual([]);
     expect(rx.frames.every((f) => f.subject === "Mirror" && f.fpsNumerator === 60 && f.fpsDenominator === 1)).toBe(true);
     const jitter = rx.arrivalJitter();
-    // Sent on time by the sender's own clock. The acceptance figure (p95 ≤ 4 ms) is the demo's; here the test runs
-    // beside other test files on shared CPUs, so the bound leaves room for that machine's scheduling.
-    expect(stats.jitterP95Ms).toBeLessThanOrEqual(8);
+    // Sent on time by the sender's own clock: a real-time sender thread holds the acceptance figure (p95 ≤ 4 ms)
+    // beside other test files on shared CPUs; without the permission to be real-time the bound leaves room for
+    // that machine's scheduling. The receiver-side figure of a real demo run is bench/livelink-demo.ts's.
+    expect(stats.jitterP95Ms).toBeLessThanOrEqual(stats.threadPriority === "realtime" ? 4 : 8);
+    expect(stats.latenessP95Ms).toBeLessThanOrEqual(stats.threadPriority === "realtime" ? 4 : 8);
     expect(percentile(jitter, 0.5)).toBeLessThanOrEqual(2);
 
     const sentAt = (f: DecodedLiveLinkFrame) => f.receivedAt - audioAt;

@@ -3,11 +3,12 @@
  * clock. The sending runs in its own thread (sender-worker.ts); this side only forwards the turn's events.
  * One sink serves every visit of the process: turns are told apart by their turn-start.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { LIP_FPS, OUTPUT_SAMPLE_RATE } from "@mirror/protocol";
 import type { StageInfo } from "../../core/contracts/common.js";
 import type { OutputEvent, Sink } from "../../core/contracts/sink.js";
 import { LIVELINK_DEFAULT_PORT } from "./packet.js";
+import { startModuleWorker } from "./ts-worker.js";
 import { wallMs, type FromSender, type LiveLinkStats, type SenderConfig, type ToSender } from "./messages.js";
 
 export interface LiveLinkOptions {
@@ -20,6 +21,8 @@ export interface LiveLinkOptions {
   audioOffsetMs?: number;
   /** playback speed of the audio (1 = real time) */
   rate?: number;
+  /** SCHED_FIFO priority for the sender thread where the OS permits it (default 10; 0 = never real-time) */
+  realtimePriority?: number;
 }
 
 /** "host:port" (or "[v6]:port", or a bare host) → host and port. */
@@ -51,6 +54,7 @@ export class LiveLinkSink implements Sink {
       sampleRate: OUTPUT_SAMPLE_RATE,
       audioOffsetMs: o.audioOffsetMs ?? 0,
       rate: o.rate ?? 1,
+      realtimePriority: o.realtimePriority ?? 10,
     };
   }
 
@@ -61,12 +65,7 @@ export class LiveLinkSink implements Sink {
   /** Starts the sender thread (the neutral face streams from then on). */
   warmup(): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {
-      const script = new URL(import.meta.url.endsWith(".ts") ? "./sender-worker.ts" : "./sender-worker.js", import.meta.url).href;
-      // TypeScript sources run through tsx in the thread too; compiled .js would load directly
-      const code = script.endsWith(".ts")
-        ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`
-        : `import(${JSON.stringify(script)});`;
-      const w = new Worker(code, { eval: true, workerData: this.config });
+      const w = startModuleWorker(import.meta.url, "sender-worker", this.config);
       this.worker = w;
       w.on("message", (m: FromSender) => {
         if (m.type === "ready") resolve();

@@ -8,6 +8,8 @@ export interface SenderConfig {
   sampleRate: number;
   audioOffsetMs: number;
   rate: number;
+  /** SCHED_FIFO priority of the sender thread (0: never real-time) */
+  realtimePriority: number;
 }
 
 export type ToSender =
@@ -25,6 +27,8 @@ export interface LiveLinkTurnStats {
   /** first packet carrying this reply's face, ms after its first audio reached the sink */
   firstFrameAfterAudioMs: number | null;
   framesSent: number;
+  /** wall ms at which the sender took the turn's sample 0 to be heard (its playback anchor + audio offset) */
+  sample0HeardAt: number | null;
   /** interrupted turns: ms from the interrupt to the first neutral packet */
   interruptToNeutralMs: number | null;
 }
@@ -32,8 +36,10 @@ export interface LiveLinkTurnStats {
 export interface LiveLinkStats {
   target: string;
   packetsSent: number;
-  /** the sender thread runs at a raised priority (Linux, CAP_SYS_NICE) */
-  raisedPriority: boolean;
+  /** the sender thread's scheduling: real-time (SCHED_FIFO), a raised nice value, or normal */
+  threadPriority: "realtime" | "nice" | "normal";
+  /** how late packets left against their due time, p95 (ms) */
+  latenessP95Ms: number;
   sendErrors: number;
   /** |interval between packets − 1/fps|, ms */
   jitterP50Ms: number;

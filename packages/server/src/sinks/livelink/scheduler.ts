@@ -73,6 +73,13 @@ export class LiveLinkScheduler {
     if (this.turn?.id === turnId) this.turn = null;
   }
 
+  /** When the current turn's sample 0 is heard (wall ms): its anchor plus the audio offset. */
+  heardAt(turnId: number): number | null {
+    const t = this.current(turnId);
+    const anchor = t ? (t.playbackAt ?? t.firstAudioAt) : null;
+    return anchor === null ? null : anchor + this.o.audioOffsetMs;
+  }
+
   /** First audio arrival of the current turn (for "first frame sent after first audio"). */
   firstAudioAt(turnId: number): number | null {
     return this.current(turnId)?.firstAudioAt ?? null;

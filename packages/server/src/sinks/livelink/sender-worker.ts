@@ -5,11 +5,11 @@
  */
 import { createSocket } from "node:dgram";
 import { lookup } from "node:dns/promises";
-import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { encodeLiveLinkPacket, LIVELINK_VALUE_COUNT } from "./packet.js";
 import { HeadMotion, liveLinkValues } from "./pose.js";
 import { LiveLinkScheduler } from "./scheduler.js";
+import { PreciseWait, raiseThreadPriority } from "./thread-timing.js";
 import { wallMs, type FromSender, type LiveLinkStats, type LiveLinkTurnStats, type SenderConfig, type ToSender } from "./messages.js";
 
 const cfg = workerData as SenderConfig;
@@ -23,6 +23,11 @@ const values = new Float32Array(LIVELINK_VALUE_COUNT);
 const socket = createSocket(cfg.host.includes(":") ? "udp6" : "udp4");
 const period = 1000 / cfg.fps;
 const jitters: number[] = [];
+/** send time − due time of each packet (ms) */
+const lateness: number[] = [];
+/** the event loop's timer wakes the thread this much before a packet is due; the precise wait does the rest */
+const WAKE_EARLY_MS = 2;
+const precise = new PreciseWait(wallMs);
 const turns = new Map<number, LiveLinkTurnStats>();
 let interruptedAt: { turnId: number; at: number } | null = null;
 let address = cfg.host;
@@ -36,14 +41,15 @@ let closing = false;
 function turnStats(turnId: number): LiveLinkTurnStats {
   let s = turns.get(turnId);
   if (!s) {
-    s = { turnId, firstFrameAfterAudioMs: null, framesSent: 0, interruptToNeutralMs: null };
+    s = { turnId, firstFrameAfterAudioMs: null, framesSent: 0, sample0HeardAt: null, interruptToNeutralMs: null };
     turns.set(turnId, s);
   }
   return s;
 }
 
-function sendOne(): void {
+function sendOne(due: number): void {
   const at = wallMs();
+  lateness.push(at - due);
   const pose = scheduler.poseAt(at, frame);
   liveLinkValues(pose.weights, head.next(frame, pose.weights), values);
   const packet = encodeLiveLinkPacket({ deviceId: cfg.deviceId, subject: cfg.subject, frame, subFrame: 0, fpsNumerator: cfg.fps, fpsDenominator: 1, values });
@@ -58,6 +64,7 @@ function sendOne(): void {
     const first = scheduler.firstAudioAt(pose.turnId);
     if (s.framesSent === 0 && first !== null) s.firstFrameAfterAudioMs = at - first;
     s.framesSent++;
+    s.sample0HeardAt = scheduler.heardAt(pose.turnId);
   } else if (interruptedAt) {
     turnStats(interruptedAt.turnId).interruptToNeutralMs = at - interruptedAt.at;
     interruptedAt = null;
@@ -65,29 +72,34 @@ function sendOne(): void {
 }
 
 /**
- * One packet per tick, each due at t0 + n/fps. A timer wakes the thread for the due time; no spinning, so the
- * thread sleeps between packets and the OS scheduler wakes it promptly even on a busy machine.
+ * One packet per tick, each due at t0 + n/fps. The event loop's timer (whole milliseconds, and late when the
+ * machine is busy) wakes the thread ~2 ms early; a futex wait then ends on the due instant. Messages from the
+ * main thread are handled between packets.
  */
 function loop(): void {
   timer = null;
   if (closing) return;
-  sendOne();
+  const due = t0 + frame * period;
+  precise.until(due);
+  sendOne(due);
   // far behind (the machine stalled): keep the cadence from now on instead of sending a burst
   if (wallMs() - (t0 + frame * period) > 2 * period) t0 = wallMs() - frame * period;
-  timer = setTimeout(loop, Math.max(0, t0 + frame * period - wallMs()));
+  timer = setTimeout(loop, Math.max(0, t0 + frame * period - WAKE_EARLY_MS - wallMs()));
 }
 
 function stats(): LiveLinkStats {
   const sorted = [...jitters].sort((a, b) => a - b);
-  const q = (p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) : 0);
+  const late = [...lateness].sort((a, b) => a - b);
+  const q = (xs: number[], p: number) => (xs.length ? (xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0) : 0);
   const r = (x: number) => Math.round(x * 100) / 100;
   return {
     target: `${cfg.host}:${cfg.port}`,
     packetsSent: frame,
-    raisedPriority: niced,
+    threadPriority: priority,
+    latenessP95Ms: r(q(late, 0.95)),
     sendErrors,
-    jitterP50Ms: r(q(0.5)),
-    jitterP95Ms: r(q(0.95)),
+    jitterP50Ms: r(q(sorted, 0.5)),
+    jitterP95Ms: r(q(sorted, 0.95)),
     jitterMaxMs: r(sorted[sorted.length - 1] ?? 0),
     turns: [...turns.values()].map((t) => ({ ...t, firstFrameAfterAudioMs: t.firstFrameAfterAudioMs === null ? null : r(t.firstFrameAfterAudioMs), interruptToNeutralMs: t.interruptToNeutralMs === null ? null : r(t.interruptToNeutralMs) })),
   };
@@ -119,15 +131,8 @@ port.on("message", (m: ToSender) => {
   }
 });
 
-// On Linux a nice value belongs to the thread: raise this one's so busy speech threads cannot delay a
-// packet. Needs CAP_SYS_NICE (or root); without it the thread keeps the normal priority.
-let niced = false;
-try {
-  setPriority(-10);
-  niced = true;
-} catch {
-  // not permitted here
-}
+// busy speech threads must not delay a packet: real-time class where permitted, else a nice value
+const priority = raiseThreadPriority(cfg.realtimePriority);
 
 void (async () => {
   try {

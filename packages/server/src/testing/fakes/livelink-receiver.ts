@@ -116,20 +116,12 @@ export class FakeLiveLinkReceiver {
 
   /** Frame numbers that do not follow their predecessor by exactly one. */
   gaps(): Array<{ after: number; got: number }> {
-    const out: Array<{ after: number; got: number }> = [];
-    for (let i = 1; i < this.frames.length; i++) {
-      const a = this.frames[i - 1]!.frameNumber;
-      const b = this.frames[i]!.frameNumber;
-      if (b !== ((a + 1) | 0)) out.push({ after: a, got: b });
-    }
-    return out;
+    return frameNumberGaps(this.frames);
   }
 
   /** |arrival interval − 1/fps| per packet, sorted (ms). */
   arrivalJitter(fps = 60): number[] {
-    const out: number[] = [];
-    for (let i = 1; i < this.frames.length; i++) out.push(Math.abs(this.frames[i]!.receivedAt - this.frames[i - 1]!.receivedAt - 1000 / fps));
-    return out.sort((a, b) => a - b);
+    return arrivalJitter(this.frames, fps);
   }
 
   async close(): Promise<void> {
@@ -137,6 +129,22 @@ export class FakeLiveLinkReceiver {
     this.socket = null;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
+}
+
+export function frameNumberGaps(frames: readonly DecodedLiveLinkFrame[]): Array<{ after: number; got: number }> {
+  const out: Array<{ after: number; got: number }> = [];
+  for (let i = 1; i < frames.length; i++) {
+    const a = frames[i - 1]!.frameNumber;
+    const b = frames[i]!.frameNumber;
+    if (b !== ((a + 1) | 0)) out.push({ after: a, got: b });
+  }
+  return out;
+}
+
+export function arrivalJitter(frames: readonly DecodedLiveLinkFrame[], fps = 60): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < frames.length; i++) out.push(Math.abs(frames[i]!.receivedAt - frames[i - 1]!.receivedAt - 1000 / fps));
+  return out.sort((a, b) => a - b);
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
