@@ -2,7 +2,8 @@
  * The voice stage's configuration (`stages.tts` in the config file) and env overrides, and the
  * chain built from it. Wired into config/config.ts and config/providers.ts.
  *
- * Env: MIRROR_TTS (chain, e.g. "f5-socket,embedded"; "embedded" = espeak), MIRROR_F5_SOCKET (host:port),
+ * Env: MIRROR_TTS (chain, e.g. "f5-socket,embedded"; "embedded" = espeak; "flite,embedded" = the converted
+ * flite voice for English, espeak for Dutch), MIRROR_F5_SOCKET (host:port),
  * MIRROR_F5_SIDECAR (URL), MIRROR_F5_SIDECAR_CMD (command line Mirror runs and supervises),
  * MIRROR_F5_GRADIO_URL, MIRROR_F5_CLI (command), MIRROR_TTS_OPENAI_URL, MIRROR_TTS_OPENAI_MODEL;
  * secrets only from env at build time: HF_TOKEN (Gradio Spaces), MIRROR_TTS_OPENAI_KEY.
@@ -11,6 +12,7 @@ import { z } from "zod";
 import { Language } from "@mirror/protocol";
 import type { Tts } from "../../core/contracts/tts.js";
 import { createEspeakTts } from "./espeak/index.js";
+import { createFliteTts } from "./flite/flite-tts.js";
 import { createF5CliTts } from "./f5/cli-tts.js";
 import { createF5GradioTts } from "./f5/gradio-tts.js";
 import { createF5SidecarTts } from "./f5/sidecar-tts.js";
@@ -18,7 +20,7 @@ import { createF5SocketTts } from "./f5/socket-tts.js";
 import { withTtsFallback } from "./fallback/tts-fallback.js";
 import { createOpenAiSpeechTts } from "./openai-speech/openai-speech-tts.js";
 
-export const TTS_PROVIDERS = ["espeak", "f5-socket", "f5-sidecar", "f5-gradio", "f5-cli", "openai-speech"] as const;
+export const TTS_PROVIDERS = ["espeak", "flite", "f5-socket", "f5-sidecar", "f5-gradio", "f5-cli", "openai-speech"] as const;
 export type TtsProviderName = (typeof TTS_PROVIDERS)[number];
 
 const ProviderName = z.preprocess((v) => (v === "embedded" ? "espeak" : v), z.enum(TTS_PROVIDERS));
@@ -125,6 +127,8 @@ export function buildTts(
     switch (name) {
       case "espeak":
         return createEspeakTts();
+      case "flite":
+        return createFliteTts();
       case "f5-socket":
         return createF5SocketTts({ ...cfg.f5Socket, languages: f5.languages });
       case "f5-sidecar":
