@@ -142,3 +142,40 @@ export function linePlot(points: ReadonlyArray<{ t: number; v: number }>, opts: 
   body += `<line x1="${left}" y1="${top + height}" x2="${left + width}" y2="${top + height}" stroke="#999"/><text x="${left - 6}" y="${top + 10}" font-size="11" text-anchor="end">${maxV}</text><text x="${left - 6}" y="${top + height}" font-size="11" text-anchor="end">0 ${esc(opts.unit)}</text><text x="${left + width}" y="${top + height + 14}" font-size="11" text-anchor="end">${maxT.toFixed(0)} s</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 30}" height="${top + height + 30}" font-family="sans-serif">${body}</svg>`;
 }
+
+/** Several lines over the same categories (e.g. p95 per booth count, one line per GPU count), x evenly spaced. */
+export function seriesPlot(
+  categories: readonly number[],
+  series: ReadonlyArray<{ label: string; values: ReadonlyArray<number | null> }>,
+  opts: { title: string; xLabel: string; unit: string; target?: Threshold },
+): string {
+  const left = 60;
+  const width = 560;
+  const height = 220;
+  const top = 34;
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const maxV = niceMax(Math.max(1, ...all, opts.target?.at ?? 0));
+  const sx = (i: number) => left + (categories.length > 1 ? (width * i) / (categories.length - 1) : width / 2);
+  const sy = (v: number) => top + height - (height * v) / maxV;
+  let body = `<text x="10" y="18" font-size="13" font-weight="bold">${esc(opts.title)}</text>`;
+  body += `<line x1="${left}" y1="${top + height}" x2="${left + width}" y2="${top + height}" stroke="#999"/><line x1="${left}" y1="${top}" x2="${left}" y2="${top + height}" stroke="#999"/>`;
+  for (let k = 0; k <= 4; k++) {
+    const v = (maxV * k) / 4;
+    body += `<text x="${left - 6}" y="${sy(v) + 4}" font-size="11" text-anchor="end">${Math.round(v)}</text><line x1="${left}" y1="${sy(v)}" x2="${left + width}" y2="${sy(v)}" stroke="#eee"/>`;
+  }
+  body += `<text x="${left - 6}" y="${top - 8}" font-size="11" text-anchor="end">${esc(opts.unit)}</text>`;
+  categories.forEach((c, i) => (body += `<text x="${sx(i)}" y="${top + height + 16}" font-size="11" text-anchor="middle">${c}</text>`));
+  body += `<text x="${left + width / 2}" y="${top + height + 32}" font-size="11" text-anchor="middle">${esc(opts.xLabel)}</text>`;
+  if (opts.target) {
+    const y = sy(opts.target.at);
+    body += `<line x1="${left}" y1="${y}" x2="${left + width}" y2="${y}" stroke="#c00" stroke-dasharray="4 3"/><text x="${left + width - 4}" y="${y - 4}" font-size="10" fill="#c00" text-anchor="end">${esc(opts.target.label)}</text>`;
+  }
+  series.forEach((s, si) => {
+    const color = PALETTE[si % PALETTE.length] ?? "#000";
+    const pts = s.values.flatMap((v, i) => (v === null ? [] : [`${sx(i).toFixed(1)},${sy(v).toFixed(1)}`]));
+    body += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.join(" ")}"/>`;
+    for (const p of pts) body += `<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="3" fill="${color}"/>`;
+    body += `<rect x="${left + width + 12}" y="${top + si * 16}" width="10" height="10" fill="${color}"/><text x="${left + width + 26}" y="${top + si * 16 + 9}" font-size="11">${esc(s.label)}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 130}" height="${top + height + 44}" font-family="sans-serif">${body}</svg>`;
+}

@@ -2,6 +2,7 @@ import { resolve, join } from "node:path";
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { BenchProfile, loadProfiles, runBench } from "../bench/run.js";
+import { loadCommand } from "./load-command.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../../..");
 
@@ -15,6 +16,7 @@ function bar(done: number, total: number, label: string): void {
 
 /** mirror bench [--config file] [--visitors dir] [--runs N] [--out dir] [--quick] [--no-browser] */
 export async function benchCommand(args: string[]): Promise<void> {
+  if (args[0] === "load") return loadCommand(args.slice(1));
   const { values } = parseArgs({
     args,
     options: {

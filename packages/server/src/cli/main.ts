@@ -26,6 +26,8 @@ const USAGE = `mirror — real-time digital doubles
       (the brain: stages.llm in the config, or MIRROR_LLM=gemini,openai,gguf,scripted — see docs/brains.md)
   mirror bench [--config file] [--visitors dir] [--runs N] [--out dir] [--quick] [--no-browser]
       the benchmark: per-stage latency, browser playback and lip motion, fps, concurrency → bench.json + bench.html
+  mirror bench load [--tiny] [--scale 0.2] [--turns N] [--booths 1,2,4,8,16] [--gpus 1,2,4] [--target ms] [--background 0..0.9]
+      load test: simulated booths against fakes of GPU servers → load.{json,md,svg,html} (see docs/deploy.md)
 `;
 
 const log = (line: string) => console.log(`[mirror] ${line}`);
