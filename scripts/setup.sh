@@ -3,6 +3,8 @@
 set -euo pipefail
 pkgs=(espeak-ng libespeak-ng1 flite pocketsphinx-en-us libpocketsphinx3)
 if [[ "${1:-}" == "--test" ]]; then pkgs+=(chromium fonts-dejavu-core); fi
+# `docker compose -f deploy/compose.gpu.yml config` in the tests: Debian's docker-compose behind the CLI plugin name
+if [[ "${1:-}" == "--test" ]] && ! docker compose version >/dev/null 2>&1; then pkgs+=(docker-compose); fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -10,4 +12,8 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [[ "${1:-}" == "--test" ]] && command -v docker >/dev/null && ! docker compose version >/dev/null 2>&1; then
+  mkdir -p "$HOME/.docker/cli-plugins"
+  install -m 755 "$(dirname "$0")/../deploy/ci/docker-compose-plugin.sh" "$HOME/.docker/cli-plugins/docker-compose"
 fi
