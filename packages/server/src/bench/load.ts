@@ -104,7 +104,7 @@ async function runCell(o: LoadOptions, booths: number, endpointCount: number): P
   const t0 = performance.now();
   const results = await Promise.all(Array.from({ length: booths }, (_, b) => runBooth(o, tts, seededRandom((o.seed ?? 1) * 100 + b))));
   const wallSeconds = (performance.now() - t0) / 1000;
-  await tts.close();
+  await tts.close?.();
   await Promise.all(fakes.map((f) => f.close()));
   const latencies = results.flatMap((r) => r.latencies);
   const p = percentiles(latencies);
