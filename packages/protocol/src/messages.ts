@@ -196,11 +196,38 @@ export const PoolStatus = z.object({
 });
 export type PoolStatus = z.infer<typeof PoolStatus>;
 
+export const SystemStats = z.object({
+  cpuPercent: z.number(),
+  loadAverage1m: z.number(),
+  cores: z.number(),
+  rssBytes: z.number(),
+  heapUsedBytes: z.number(),
+  heapTotalBytes: z.number(),
+  externalBytes: z.number(),
+  arrayBuffersBytes: z.number(),
+  openFds: z.number().nullable(),
+  eventLoopLagP99Ms: z.number(),
+  eventLoopLagMaxMs: z.number(),
+  uptimeS: z.number(),
+});
+export type SystemStats = z.infer<typeof SystemStats>;
+
+/** What the operator may do from the console (POST /api/console/control). */
+export const ConsoleControl = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("end-visit"), visitId: z.string().max(64) }),
+  z.object({ action: z.literal("skip-phase"), visitId: z.string().max(64) }),
+  z.object({ action: z.literal("pause") }),
+  z.object({ action: z.literal("resume") }),
+]);
+export type ConsoleControl = z.infer<typeof ConsoleControl>;
+
 export const ConsoleEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, at: z.string() }),
   z.object({ type: z.literal("turn"), visitId: z.string(), turnId, interrupted: z.boolean(), timings: TurnTimings }),
   z.object({ type: z.literal("purged"), record: DeletionRecord }),
   z.object({ type: z.literal("health"), providers: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })) }),
   z.object({ type: z.literal("pools"), pools: z.array(PoolStatus) }),
+  /** the machine and the installation (CPU, memory, event-loop lag, paused), every few seconds */
+  z.object({ type: z.literal("system"), at: z.string(), paused: z.boolean(), openVisits: z.number().int().nonnegative(), stats: SystemStats }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEvent>;

@@ -9,6 +9,7 @@ import { replayVisit } from "../demo/replay.js";
 import { writeDemoReport } from "../demo/report.js";
 import { benchCommand } from "./bench-command.js";
 import { loadVisitor } from "../demo/visitor.js";
+import { resolveConsoleToken } from "../http/console-token.js";
 import { startServer } from "../http/server.js";
 import { PoolRegistry } from "../core/pool/pool-registry.js";
 import { MetricsObserver } from "../observers/metrics.js";
@@ -43,6 +44,7 @@ async function start(args: string[]): Promise<void> {
   const t0 = performance.now();
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   const metrics = new MetricsObserver({ log });
+  const consoleToken = resolveConsoleToken();
   const server = await startServer({
     host: config.server.host,
     port: config.server.port,
@@ -51,6 +53,8 @@ async function start(args: string[]): Promise<void> {
     log,
     pools,
     ...(process.env.MIRROR_METRICS_TOKEN ? { metricsToken: process.env.MIRROR_METRICS_TOKEN } : {}),
+    consoleToken: consoleToken.token,
+    allowedOrigins: config.server.allowedOrigins,
     session: {
       providers,
       plan: createDialoguePlan(),
@@ -62,6 +66,9 @@ async function start(args: string[]): Promise<void> {
     },
   });
   log(`ready in ${Math.round(performance.now() - t0)} ms — kiosk ${server.url}/  console ${server.url}/console`);
+  // shown once, when it is made; later starts only say where it is kept
+  if (consoleToken.source === "generated") console.log(`\n  console token (shown once, kept in ${consoleToken.file}):\n  ${server.url}/console?token=${consoleToken.token}\n`);
+  else log(`console token from ${consoleToken.source === "env" ? "MIRROR_CONSOLE_TOKEN" : consoleToken.file}`);
   const stop = async () => {
     log("stopping: purging open visits");
     await server.close();

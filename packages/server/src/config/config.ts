@@ -68,6 +68,8 @@ export const MirrorConfig = z.object({
     .object({
       port: z.number().int().min(0).max(65535).default(8080),
       host: z.string().default("127.0.0.1"),
+      /** origins besides the server's own that may open the kiosk WebSocket and call the API (exact, e.g. "https://mirror.local") */
+      allowedOrigins: z.array(z.url()).default([]),
     })
     .prefault({}),
   language: Language.default("en"),
@@ -136,6 +138,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   const server = { ...((raw.server as object | undefined) ?? {}) } as Record<string, unknown>;
   if (env.MIRROR_PORT) server.port = Number(env.MIRROR_PORT);
   if (env.MIRROR_HOST) server.host = env.MIRROR_HOST;
+  if (env.MIRROR_ALLOWED_ORIGINS) server.allowedOrigins = env.MIRROR_ALLOWED_ORIGINS.split(",").map((x) => x.trim()).filter(Boolean);
   const merged: Record<string, unknown> = {
     ...raw,
     server,

@@ -1,15 +1,29 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { ServerMessage } from "@mirror/protocol";
+import { BinaryKind, type ServerMessage } from "@mirror/protocol";
 import type { MetricsObserver } from "../observers/metrics.js";
 import { renderPrometheus, type PoolRegistry } from "../core/pool/pool-registry.js";
+import { SystemMonitor } from "../observers/system-monitor.js";
 import { VisitSession, type VisitSessionOptions } from "../session/visit-session.js";
+import { consoleAuthorized, consoleCookie, corsHeaders, originAllowed, type AccessOptions } from "./access.js";
+import { ConsoleApi, type Installation } from "./console-api.js";
+import { tokenMatches } from "./console-token.js";
+import { DEFAULT_FLOOD_LIMITS, FloodGuard, type FloodLimits } from "./flood-guard.js";
 
 export interface WebAsset {
   contentType: string;
   body: Uint8Array;
 }
+
+export interface ServerLimits {
+  /** largest WebSocket message: a 20 s voice sample or an 8 MB photo, plus header */
+  wsMessageBytes: number;
+  flood: FloodLimits;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { wsMessageBytes: 9 * 1024 * 1024, flood: DEFAULT_FLOOD_LIMITS };
 
 export interface MirrorServerOptions {
   host: string;
@@ -18,6 +32,11 @@ export interface MirrorServerOptions {
   metrics: MetricsObserver;
   /** everything a visit session needs except its channel */
   session: Omit<VisitSessionOptions, "channel">;
+  /** the operator console's token (see console-token.ts); without one, a random one only this process knows */
+  consoleToken?: string;
+  /** origins besides the server's own allowed on the WebSocket and the API */
+  allowedOrigins?: readonly string[];
+  limits?: Partial<ServerLimits>;
   log?: (line: string) => void;
   /** GPU endpoint pools: their health and load go to `/metrics` and the console */
   pools?: PoolRegistry;
@@ -29,20 +48,42 @@ export interface RunningServer {
   url: string;
   port: number;
   sessions: Set<VisitSession>;
+  consoleToken: string;
+  installation: Installation;
   close(): Promise<void>;
 }
 
-/** Largest WebSocket message: a 20 s voice sample or an 8 MB photo, plus header. */
-const MAX_WS_MESSAGE = 9 * 1024 * 1024;
+/** Pages and assets only the operator may load; everything else under / is the kiosk's. */
+const CONSOLE_ASSETS = /^\/(console|assets\/console\.(js|css))$/;
 
-/** Serves the kiosk (/), the console (/console), one WebSocket per kiosk (/ws) and the console's event stream. */
+/** Serves the kiosk (/), the console (/console, token), one WebSocket per kiosk (/ws) and the console's API. */
 export async function startServer(o: MirrorServerOptions): Promise<RunningServer> {
   const sessions = new Set<VisitSession>();
-  const http = createServer((req, res) => handleHttp(req, res, o, sessions));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  const access: AccessOptions = { consoleToken: o.consoleToken ?? randomBytes(24).toString("base64url"), allowedOrigins: o.allowedOrigins ?? [] };
+  const installation: Installation = { paused: false };
+  const monitor = new SystemMonitor();
+  const p = o.session.providers;
+  const consoleApi = new ConsoleApi({
+    sessions,
+    metrics: o.metrics,
+    monitor,
+    installation,
+    healthSources: () => ({ vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync }),
+    ...(o.pools ? { pools: o.pools } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  });
+  const session = { ...o.session, isPaused: () => installation.paused };
+  const http = createServer((req, res) => handleHttp(req, res, o, access, consoleApi));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.wsMessageBytes });
   http.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") return void socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => attachSession(ws, o, sessions));
+    if (!originAllowed(req, access)) {
+      o.log?.("ws: refused a connection from a foreign origin");
+      socket.end("HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attachSession(ws, { ...o, session }, sessions, limits));
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -53,11 +94,17 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
     url: `http://${o.host === "0.0.0.0" ? "127.0.0.1" : o.host}:${port}`,
     port,
     sessions,
-    close: () => closeAll(http, wss, sessions),
+    consoleToken: access.consoleToken,
+    installation,
+    close: async () => {
+      consoleApi.close();
+      monitor.close();
+      await closeAll(http, wss, sessions);
+    },
   };
 }
 
-function attachSession(ws: WebSocket, o: MirrorServerOptions, sessions: Set<VisitSession>): void {
+function attachSession(ws: WebSocket, o: MirrorServerOptions, sessions: Set<VisitSession>, limits: ServerLimits): void {
   const session = new VisitSession({
     ...o.session,
     channel: {
@@ -70,10 +117,23 @@ function attachSession(ws: WebSocket, o: MirrorServerOptions, sessions: Set<Visi
     },
   });
   sessions.add(session);
+  const flood = new FloodGuard(limits.flood);
   ws.on("message", (data, isBinary) => {
+    const verdict = flood.check();
+    if (verdict === "close") {
+      o.log?.(`session ${session.visit.id.slice(0, 8)}: closed after a flood of ${flood.dropped} messages`);
+      return ws.close(1008, "too many messages");
+    }
+    if (verdict === "drop") {
+      if (flood.shouldWarn()) session.warn("slow-down", "Too many messages: some were dropped.");
+      return;
+    }
     try {
-      if (isBinary) session.handleBinary(toBytes(data));
-      else session.handleText(data.toString());
+      if (!isBinary) return session.handleText(data.toString());
+      const bytes = toBytes(data);
+      session.handleBinary(bytes);
+      // a photo or voice sample is copied into the visit's vault; the socket's copy is wiped now, not at GC
+      if (bytes[0] === BinaryKind.photo || bytes[0] === BinaryKind.voiceSample) bytes.fill(0);
     } catch (err) {
       o.log?.(`session error: ${(err as Error).name}`);
     }
@@ -91,39 +151,43 @@ function toBytes(data: unknown): Uint8Array {
   return new Uint8Array(data as Buffer);
 }
 
-function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOptions, sessions: Set<VisitSession>): void {
-  const path = new URL(req.url ?? "/", "http://x").pathname;
-  const headers = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOptions, access: AccessOptions, consoleApi: ConsoleApi): void {
+  const url = new URL(req.url ?? "/", "http://x");
+  const path = url.pathname;
+  const headers: Record<string, string> = { "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
+  const deny = (status: number, text: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...headers, ...extra, "content-type": "text/plain" });
+    res.end(text);
+  };
+  if (path.startsWith("/api/")) {
+    Object.assign(headers, corsHeaders(req, access));
+    if (!originAllowed(req, access)) return deny(403, "forbidden origin");
+    if (req.method === "OPTIONS") return void res.writeHead(204, headers).end();
+  }
+  if (path === "/metrics") return servePrometheus(req, res, o, consoleApi.openVisits());
   if (path === "/api/health") {
     res.writeHead(200, { ...headers, "content-type": "application/json" });
-    return void res.end(JSON.stringify({ ok: true, visits: sessions.size }));
+    return void res.end(JSON.stringify({ ok: true }));
   }
-  if (path === "/api/metrics") {
-    res.writeHead(200, { ...headers, "content-type": "application/json" });
-    return void res.end(JSON.stringify({ summary: o.metrics.summary(), turns: o.metrics.turns.slice(-200) }));
-  }
-  if (path === "/metrics") return servePrometheus(req, res, o, sessions.size);
-  if (path === "/api/console/events") {
-    res.writeHead(200, { ...headers, "content-type": "text/event-stream", connection: "keep-alive" });
-    res.write(": mirror console\n\n");
-    for (const t of o.metrics.turns.slice(-50)) res.write(`data: ${JSON.stringify({ type: "turn", ...t })}\n\n`);
-    const off = o.metrics.subscribe((ev) => res.write(`data: ${JSON.stringify(ev)}\n\n`));
-    const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
-    const pools = o.pools ? setInterval(() => res.write(`data: ${JSON.stringify({ type: "pools", pools: o.pools?.snapshots() })}\n\n`), 2_000) : undefined;
-    req.on("close", () => {
-      off();
-      clearInterval(ping);
-      clearInterval(pools);
-    });
+  if (path.startsWith("/api/")) {
+    if (!consoleAuthorized(req, access)) return deny(401, "console token required", { "www-authenticate": "Bearer" });
+    if (!consoleApi.handle(req, res, path, headers)) deny(404, "not found");
     return;
   }
-  const asset = o.assets.get(path);
-  if (!asset || req.method !== "GET") {
-    res.writeHead(404, { ...headers, "content-type": "text/plain" });
-    return void res.end("not found");
+  if (CONSOLE_ASSETS.test(path)) {
+    const given = url.searchParams.get("token");
+    if (path === "/console" && given !== null) {
+      if (!tokenMatches(given, access.consoleToken)) return deny(401, "wrong console token");
+      // the token leaves the address bar (and history) at once; the cookie carries it from here
+      res.writeHead(303, { ...headers, location: "/console", "set-cookie": consoleCookie(access.consoleToken) });
+      return void res.end();
+    }
+    if (!consoleAuthorized(req, access)) return deny(401, "console token required: open /console?token=…");
   }
+  const asset = o.assets.get(path);
+  if (!asset || (req.method !== "GET" && req.method !== "HEAD")) return deny(404, "not found");
   res.writeHead(200, { ...headers, "content-type": asset.contentType });
-  res.end(asset.body);
+  res.end(req.method === "HEAD" ? undefined : asset.body);
 }
 
 /** Prometheus text format: pool health/load per endpoint and the number of visits (no content, no keys). */

@@ -53,7 +53,11 @@ export interface VisitSessionOptions {
   observers?: readonly VisitObserver[];
   language?: Language;
   timeouts?: Partial<SessionTimeouts>;
+  /** the operator paused the installation: no new visit starts (the one under way carries on) */
+  isPaused?: () => boolean;
 }
+
+export const PAUSED_MESSAGE = "The mirror is resting for a moment. Please come back a little later.";
 
 const MAX_SAMPLE_BYTES = 20 * MIC_SAMPLE_RATE * 2;
 
@@ -100,6 +104,11 @@ export class VisitSession {
     });
   }
 
+  /** A notice to the kiosk that is not about the visit itself (e.g. the connection is flooding). */
+  warn(code: string, message: string): void {
+    this.send({ type: "error", code, message });
+  }
+
   /** A text frame from the kiosk. Bad messages get an error back; nothing throws out of here. */
   handleText(text: string): void {
     const parsed = parseClientMessage(text);
@@ -115,6 +124,7 @@ export class VisitSession {
       case "consent":
         if (!msg.accepted) return void this.endVisit("declined");
         if (v.phase !== "attract") return;
+        if (this.o.isPaused?.()) return this.send({ type: "error", code: "paused", message: PAUSED_MESSAGE });
         if (msg.language) v.language = msg.language;
         v.enter("consent");
         v.enter("capture");
@@ -278,6 +288,28 @@ export class VisitSession {
     this.observe.onPurged(record);
     this.send({ type: "purged", record });
     if (!this.closed) this.newVisit(v.language);
+  }
+
+  /**
+   * The operator's "skip phase": the conversation's clock jumps to the start of the next script phase, so the
+   * next reply belongs to it (the farewell ends the visit). Returns the phase the next reply will be in.
+   */
+  skipPhase(): string {
+    const v = this.visit;
+    const started = v.conversationStartedAt;
+    if (v.phase !== "conversation" || started === null) return `nothing to skip in ${v.phase}`;
+    const plan = this.o.plan;
+    const elapsed = this.o.clock.now() - started;
+    const anyTurn = 1_000; // past every phase's minimum turn count, so only the clock decides
+    const current = plan.phaseFor(elapsed, anyTurn).id;
+    for (let t = elapsed; t <= plan.maxConversationMs; t += 250) {
+      const next = plan.phaseFor(t, anyTurn);
+      if (next.id === current) continue;
+      v.conversationStartedAt = started - (t - elapsed);
+      return next.id;
+    }
+    void this.endVisit("operator");
+    return "farewell";
   }
 
   /** The kiosk went away: purge now. */

@@ -1,5 +1,6 @@
-import { ConsoleEvent } from "@mirror/protocol";
+import { ConsoleEvent, type ConsoleControl } from "@mirror/protocol";
 import { h } from "../shared/dom.js";
+import { renderInstallation, renderVisitControls, sendControl } from "./controls.js";
 import { ConsoleModel } from "./model.js";
 import { renderPools } from "./pools-view.js";
 import { renderDeletions, renderHealth, renderTurns, renderVisits } from "./view.js";
@@ -13,11 +14,16 @@ const visits = h("div");
 const turns = h("div");
 const deletions = h("div");
 const pools = h("div");
+const installation = h("div");
+const controls = h("div");
+const notice = h("span", { class: "notice", "data-testid": "notice" });
 
 const root = document.getElementById("console");
 if (!root) throw new Error("console page without #console");
 root.replaceChildren(
   h("header", {}, h("h1", {}, "Mirror · operator console"), status, health),
+  h("section", {}, h("h2", {}, "Installation"), installation, notice),
+  h("section", {}, h("h2", {}, "Now"), controls),
   h("section", {}, h("h2", {}, "Visits"), visits),
   h("section", {}, h("h2", {}, "Turns (ms)"), h("div", { class: "scroll" }, turns)),
   h("section", {}, h("h2", {}, "Deletion records"), h("div", { class: "scroll" }, deletions)),
@@ -31,10 +37,19 @@ function render(): void {
   requestAnimationFrame(() => {
     queued = false;
     health.replaceChildren(renderHealth(model));
+    installation.replaceChildren(renderInstallation(model, act));
+    controls.replaceChildren(renderVisitControls(model, act));
     visits.replaceChildren(renderVisits(model));
     turns.replaceChildren(renderTurns(model));
     deletions.replaceChildren(renderDeletions(model));
     pools.replaceChildren(renderPools(model.pools));
+  });
+}
+
+function act(c: ConsoleControl): void {
+  notice.textContent = "…";
+  void sendControl(c).then((message) => {
+    notice.textContent = message;
   });
 }
 

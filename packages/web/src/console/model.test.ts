@@ -22,3 +22,16 @@ describe("operator console model", () => {
     expect(m.column("playbackStart")).toEqual([900]);
   });
 });
+
+describe("operator console model: live state", () => {
+  it("keeps the latest system sample and lists only visits that are not purged", () => {
+    const m = new ConsoleModel();
+    m.apply({ type: "visit", visitId: "v1", phase: "conversation", at: "2026-01-01T10:00:00Z" });
+    m.apply({ type: "visit", visitId: "v2", phase: "capture", at: "2026-01-01T10:00:01Z" });
+    m.apply({ type: "visit", visitId: "v1", phase: "purge", at: "2026-01-01T10:05:00Z" });
+    expect(m.openVisits().map((v) => v.visitId)).toEqual(["v2"]);
+    const stats = { cpuPercent: 12, loadAverage1m: 1, cores: 2, rssBytes: 1e8, heapUsedBytes: 5e7, heapTotalBytes: 6e7, externalBytes: 1e6, arrayBuffersBytes: 1e6, openFds: 30, eventLoopLagP99Ms: 12, eventLoopLagMaxMs: 20, uptimeS: 5 };
+    m.apply({ type: "system", at: "2026-01-01T10:05:01Z", paused: true, openVisits: 1, stats });
+    expect(m.system).toMatchObject({ paused: true, openVisits: 1, stats: { rssBytes: 1e8 } });
+  });
+});

@@ -1,4 +1,4 @@
-import { TURN_TIMING_KEYS, type ConsoleEvent, type DeletionRecord, type PoolStatus, type TurnTimings, type VisitPhase } from "@mirror/protocol";
+import { TURN_TIMING_KEYS, type ConsoleEvent, type DeletionRecord, type PoolStatus, type SystemStats, type TurnTimings, type VisitPhase } from "@mirror/protocol";
 
 /** The console's memory of the session: phases, turn timings, deletion records. Never any visitor content. */
 
@@ -32,6 +32,7 @@ export class ConsoleModel {
   deletions: DeletionRecord[] = [];
   health: Health = {};
   pools: PoolStatus[] = [];
+  system: { at: string; paused: boolean; openVisits: number; stats: SystemStats } | null = null;
 
   apply(e: ConsoleEvent): void {
     switch (e.type) {
@@ -65,6 +66,9 @@ export class ConsoleModel {
       case "pools":
         this.pools = e.pools;
         break;
+      case "system":
+        this.system = { at: e.at, paused: e.paused, openVisits: e.openVisits, stats: e.stats };
+        break;
     }
   }
 
@@ -73,6 +77,11 @@ export class ConsoleModel {
     this.visits.set(visitId, v);
     trim(this.visits, MAX_VISITS);
     return v;
+  }
+
+  /** Visits not yet purged: the ones the operator can end or move on. */
+  openVisits(): VisitRow[] {
+    return [...this.visits.values()].filter((v) => v.phase !== "purge");
   }
 
   /** Values of one timing over the session's turns. */
