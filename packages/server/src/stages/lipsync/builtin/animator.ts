@@ -23,8 +23,17 @@ export interface AnimatorOptions {
 /** the phoneme pose is taken this much ahead: lips move slightly before the sound they shape */
 const VISUAL_LEAD_S = 0.015;
 const FEATURE_HALF_S = 0.02;
-/** speech activity looks this far back (and `lookahead` ahead), so closures inside words keep the mouth alive */
-const ACTIVITY_BACK_S = 0.12;
+/**
+ * The mouth opens and closes with the voice: a gate that ramps across each voiced edge over 2 × GATE_RAMP_S,
+ * centred GATE_LEAD_S before the edge so the smoothed jaw crosses "open" on the edge itself. Pauses up to
+ * GAP_FILL_S inside a phrase (a stop's closure) keep it open when the voice is seen to come back.
+ */
+const GATE_RAMP_S = 0.015;
+const GATE_LEAD_S = 0;
+const GAP_FILL_S = 0.08;
+const VOICE_BIN_S = 0.005;
+/** a 5 ms bin is voice when it is at most this far under the loudest bin so far */
+const VOICED_BELOW_PEAK_DB = 30;
 /** loudness is measured against the loudest frame so far, never below this */
 const MIN_PEAK_DB = -30;
 const INITIAL_PEAK_DB = -22;
@@ -47,6 +56,7 @@ export class FaceAnimator {
   private readonly smoothed = new Float32Array(N);
   private readonly target = new Float32Array(N);
   private peakDb = INITIAL_PEAK_DB;
+  private binPeakDb = INITIAL_PEAK_DB;
   private closure = 0;
   private readonly alpha: { attack: number; release: number; fastAttack: number; fastRelease: number };
   private readonly s: (seconds: number) => number;
@@ -77,10 +87,6 @@ export class FaceAnimator {
     } else {
       audioPose(here, loud, t);
     }
-    const activity = this.loudMax(sample - this.s(ACTIVITY_BACK_S), sample + this.s(this.opts.lookahead));
-    const gate = smoothstep(0.05, 0.3, activity);
-    for (let k = 0; k < N; k++) t[k] = (t[k] ?? 0) * gate;
-
     const a = this.alpha;
     for (let k = 0; k < N; k++) {
       const prev = this.smoothed[k] ?? 0;
@@ -90,8 +96,9 @@ export class FaceAnimator {
       this.smoothed[k] = prev + alpha * (next - prev);
     }
     this.closure += (closure > this.closure ? a.fastAttack : a.fastRelease) * (closure - this.closure);
+    const gate = this.voiceGate(sample);
     const out = new Float32Array(N);
-    for (let k = 0; k < N; k++) out[k] = clamp01(this.smoothed[k] ?? 0);
+    for (let k = 0; k < N; k++) out[k] = clamp01((this.smoothed[k] ?? 0) * gate);
     // ARKit's mouthClose closes the lips over an open jaw: seal them for p/b/m whatever the jaw does
     out[I.mouthClose] = Math.max(out[I.mouthClose] ?? 0, this.closure * (out[I.jawOpen] ?? 0));
     this.life.apply(sample, this.syllablePeak(sample, loud), out);
@@ -101,6 +108,42 @@ export class FaceAnimator {
   private loudness(db: number): number {
     if (db <= SILENCE_DB) return 0;
     return clamp01((db - (this.peakDb - DYNAMIC_RANGE_DB)) / (DYNAMIC_RANGE_DB - 6));
+  }
+
+  /** Share of voiced bins in the ramp window around this frame (shifted by the lead), pauses filled. */
+  private voiceGate(sample: number): number {
+    const bin = this.s(VOICE_BIN_S);
+    const centre = sample + this.s(GATE_LEAD_S);
+    let voiced = 0;
+    let all = 0;
+    for (let x = centre - this.s(GATE_RAMP_S); x <= centre + this.s(GATE_RAMP_S); x += bin) {
+      all++;
+      if (this.voicedAt(x, bin) || this.insidePause(x, bin)) voiced++;
+    }
+    return all ? voiced / all : 0;
+  }
+
+  private voicedAt(x: number, bin: number): boolean {
+    if (x < 0 || x >= this.features.end) return false;
+    const centre = Math.floor(x / bin) * bin + (bin >> 1);
+    const db = this.features.at(centre, bin >> 1).db;
+    if (db > this.binPeakDb) this.binPeakDb = Math.max(MIN_PEAK_DB, db);
+    return db > this.binPeakDb - VOICED_BELOW_PEAK_DB;
+  }
+
+  /** a short pause with voice on both sides, as far as the audio is known */
+  private insidePause(x: number, bin: number): boolean {
+    const fill = this.s(GAP_FILL_S);
+    let before = -1;
+    for (let d = bin; d <= fill; d += bin) {
+      if (this.voicedAt(x - d, bin)) {
+        before = d;
+        break;
+      }
+    }
+    if (before < 0) return false;
+    for (let d = bin; d + before <= fill; d += bin) if (this.voicedAt(x + d, bin)) return true;
+    return false;
   }
 
   private loudMax(from: number, to: number): number {
