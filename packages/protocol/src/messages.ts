@@ -229,5 +229,12 @@ export const ConsoleEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pools"), pools: z.array(PoolStatus) }),
   /** the machine and the installation (CPU, memory, event-loop lag, paused), every few seconds */
   z.object({ type: z.literal("system"), at: z.string(), paused: z.boolean(), openVisits: z.number().int().nonnegative(), stats: SystemStats }),
+  /** the visit's clone: time and how close base voice and clone sound to the sample (0..1), scores only */
+  z.object({
+    type: z.literal("voice"),
+    visitId: z.string(),
+    cloneMs: z.number(),
+    similarity: z.object({ base: z.number(), converted: z.number() }).nullable(),
+  }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEvent>;

@@ -1,6 +1,7 @@
 import { BinaryKind, bytesToInt16, decodeBinary, encodeBinary, int16ToBytes, MIC_FRAME_SAMPLES, type DeletionRecord, type ServerMessage, type TurnTimings } from "@mirror/protocol";
 import type { Clock, Random } from "../core/clock.js";
 import type { DialoguePlan } from "../core/conversation.js";
+import type { CloneSimilarityScore } from "../core/contracts/tts.js";
 import type { Turn } from "../core/turn.js";
 import type { VisitObserver } from "../observers/observer.js";
 import { wordErrorRate } from "../observers/wer.js";
@@ -43,6 +44,8 @@ export interface ReplayResult {
   greeting: ReplayTurn | null;
   turns: ReplayTurn[];
   cloneMs: number | null;
+  /** base voice and clone similarity to the sample, when the voice provider measured it */
+  similarity: CloneSimilarityScore | null;
   sampleOk: boolean;
   wer: number | null;
   deletion: DeletionRecord | null;
@@ -61,7 +64,11 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   const player = new SimulatedPlayer(clock, speed, (turnId, event, agoMs, sample) =>
     session.handleMessage({ type: "playback", turnId, event, agoMs, sample }),
   );
+  let similarity: CloneSimilarityScore | null = null;
   const recorder: VisitObserver = {
+    onCloned: (_v, _ms, sim) => {
+      similarity = sim ?? null;
+    },
     onTurnDone: (_v, turn) => {
       turnsById.set(turn.id, { turn, userText: turn.userText, replyText: turn.replyText });
       player.notify();
@@ -101,7 +108,7 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
   if (!sampleOk) errors.push(`voice sample rejected: ${sampleResult?.type === "sample-result" ? sampleResult.message : "no answer"}`);
   const cloned = sampleOk && (await waitFor("clone-ready", 60_000));
   const cloneMsg = messages.find((m) => m.type === "clone-ready");
-  const result: ReplayResult = { greeting: null, turns: [], cloneMs: cloneMsg?.type === "clone-ready" ? cloneMsg.cloneMs : null, sampleOk, wer: null, deletion: null, errors };
+  const result: ReplayResult = { greeting: null, turns: [], cloneMs: cloneMsg?.type === "clone-ready" ? cloneMsg.cloneMs : null, similarity, sampleOk, wer: null, deletion: null, errors };
   if (!cloned) {
     await session.close();
     result.deletion = lastDeletion(messages);

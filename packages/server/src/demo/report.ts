@@ -64,6 +64,7 @@ export function writeDemoReport(result: ReplayResult, outDir: string, meta: Reco
   const report = {
     ...meta,
     cloneMs: result.cloneMs,
+    voice: { cloneMs: result.cloneMs, similarity: result.similarity },
     wer: result.wer,
     greeting: result.greeting ? strip(result.greeting) : null,
     turns: result.turns.map(strip),

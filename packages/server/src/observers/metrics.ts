@@ -46,9 +46,11 @@ export class MetricsObserver implements VisitObserver {
     this.publish({ type: "visit", visitId: visit.id, phase, at: new Date().toISOString() });
   };
 
-  onCloned: NonNullable<VisitObserver["onCloned"]> = (visit, ms) => {
+  onCloned: NonNullable<VisitObserver["onCloned"]> = (visit, ms, similarity) => {
     this.cloneMs.push(ms);
-    this.opts.log?.(`visit ${visit.id.slice(0, 8)} cloned in ${ms.toFixed(0)} ms`);
+    const sim = similarity ? `, voice similarity ${similarity.base.toFixed(2)} → ${similarity.converted.toFixed(2)}` : "";
+    this.opts.log?.(`visit ${visit.id.slice(0, 8)} cloned in ${ms.toFixed(0)} ms${sim}`);
+    this.publish({ type: "voice", visitId: visit.id, cloneMs: Math.round(ms), similarity: similarity ? { base: similarity.base, converted: similarity.converted } : null });
   };
 
   onTurnDone: NonNullable<VisitObserver["onTurnDone"]> = (visit, turn) => {

@@ -1,4 +1,5 @@
 import type { DeletionRecord, VisitPhase } from "@mirror/protocol";
+import type { CloneSimilarityScore } from "../core/contracts/tts.js";
 import type { ReplyResult } from "../core/pipeline.js";
 import type { Turn, TurnMark } from "../core/turn.js";
 import type { Visit } from "../core/visit.js";
@@ -9,7 +10,8 @@ export interface VisitObserver {
   onMark?(visit: Visit, turn: Turn, mark: TurnMark, at: number): void;
   onTurnDone?(visit: Visit, turn: Turn, result: ReplyResult): void;
   onPurged?(record: DeletionRecord): void;
-  onCloned?(visit: Visit, cloneMs: number): void;
+  /** `similarity`: how close base voice and clone are to the sample (scores only), when the provider measured it */
+  onCloned?(visit: Visit, cloneMs: number, similarity?: CloneSimilarityScore | null): void;
 }
 
 export function fanOut(observers: readonly VisitObserver[]): Required<VisitObserver> {
@@ -18,6 +20,6 @@ export function fanOut(observers: readonly VisitObserver[]): Required<VisitObser
     onMark: (v, t, m, a) => observers.forEach((o) => o.onMark?.(v, t, m, a)),
     onTurnDone: (v, t, r) => observers.forEach((o) => o.onTurnDone?.(v, t, r)),
     onPurged: (r) => observers.forEach((o) => o.onPurged?.(r)),
-    onCloned: (v, ms) => observers.forEach((o) => o.onCloned?.(v, ms)),
+    onCloned: (v, ms, sim) => observers.forEach((o) => o.onCloned?.(v, ms, sim)),
   };
 }

@@ -20,6 +20,8 @@ describe("voice similarity: the converted voice is closer to a held-out sample t
     console.info(`${label}: base ${sim!.base.score.toFixed(3)} → converted ${sim!.converted.score.toFixed(3)}`);
     expect(sim!.converted.score).toBeGreaterThan(sim!.base.score + 0.03);
     expect(sim!.converted.distances.f0Semitones).toBeLessThan(sim!.base.distances.f0Semitones + 0.5);
+    // the clone's own score (on its calibration text) says the same
+    expect(voice.similarity!.converted).toBeGreaterThan(voice.similarity!.base);
     await tts.forgetVoice(voice);
   }, 60_000);
 });

@@ -212,7 +212,7 @@ export class VisitSession {
       v.voice = voice;
       v.vault.onPurge(tts.info.id, () => tts.forgetVoice(voice));
       const cloneMs = this.o.clock.now() - t0;
-      this.observe.onCloned(v, cloneMs);
+      this.observe.onCloned(v, cloneMs, voice.similarity ?? null);
       this.send({ type: "clone-ready", cloneMs: Math.round(cloneMs) });
     } catch {
       this.send({ type: "error", code: "clone-failed", message: "Something went wrong making your double. Please try again." });

@@ -21,6 +21,15 @@ describe("operator console model", () => {
     expect(m.column("sttFinal")).toEqual([100, 300]);
     expect(m.column("playbackStart")).toEqual([900]);
   });
+
+  it("shows a visit's clone time and voice similarity (scores only)", () => {
+    const m = new ConsoleModel();
+    m.apply({ type: "visit", visitId: "v1", phase: "clone", at: "2026-01-01T10:00:00Z" });
+    m.apply({ type: "voice", visitId: "v1", cloneMs: 321.4, similarity: { base: 0.312, converted: 0.587 } });
+    expect(m.visits.get("v1")?.voice).toBe("321 ms · 0.31 → 0.59");
+    m.apply({ type: "voice", visitId: "v2", cloneMs: 80, similarity: null });
+    expect(m.visits.get("v2")?.voice).toBe("80 ms");
+  });
 });
 
 describe("operator console model: live state", () => {

@@ -11,6 +11,8 @@ export interface VisitRow {
   updatedAt: string;
   turns: number;
   interrupted: number;
+  /** clone time and voice similarity (base → clone), e.g. "320 ms · 0.31 → 0.58" */
+  voice?: string;
 }
 
 export interface TurnRow {
@@ -69,6 +71,12 @@ export class ConsoleModel {
       case "system":
         this.system = { at: e.at, paused: e.paused, openVisits: e.openVisits, stats: e.stats };
         break;
+      case "voice": {
+        const v = this.visits.get(e.visitId) ?? this.addVisit(e.visitId, "clone", new Date().toISOString());
+        const sim = e.similarity ? ` · ${e.similarity.base.toFixed(2)} → ${e.similarity.converted.toFixed(2)}` : "";
+        v.voice = `${Math.round(e.cloneMs)} ms${sim}`;
+        break;
+      }
     }
   }
 

@@ -43,9 +43,9 @@ export function renderVisits(model: ConsoleModel): HTMLElement {
   const rows = [...model.visits.values()]
     .reverse()
     .map((v) =>
-      row([v.visitId.slice(0, 8), h("span", { class: `phase ${v.phase}` }, v.phase), time(v.startedAt), time(v.updatedAt), String(v.turns), String(v.interrupted)]),
+      row([v.visitId.slice(0, 8), h("span", { class: `phase ${v.phase}` }, v.phase), time(v.startedAt), time(v.updatedAt), String(v.turns), String(v.interrupted), v.voice ?? ""]),
     );
-  return table(["visit", "phase", "started", "updated", "turns", "interrupted"], rows, "visits");
+  return table(["visit", "phase", "started", "updated", "turns", "interrupted", "clone · voice similarity"], rows, "visits");
 }
 
 /** Per-turn timings (ms, as the server measures them), newest first, with the session's p50 on top. */

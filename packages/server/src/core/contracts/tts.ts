@@ -23,6 +23,13 @@ export interface VoiceProfile {
   readonly syllablesPerSecond: number | null;
   /** provider-specific state (reference audio, embeddings, parameters) */
   readonly state: Record<string, unknown>;
+  /** how close the base voice and the clone sound to the sample (0..1, audio/similarity.ts), when measured */
+  readonly similarity?: CloneSimilarityScore;
+}
+
+export interface CloneSimilarityScore {
+  base: number;
+  converted: number;
 }
 
 export type TtsEvent =

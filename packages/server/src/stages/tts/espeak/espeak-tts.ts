@@ -8,7 +8,8 @@ import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
-import { calibrateVariant, DEFAULT_PITCH, DEFAULT_RANGE, DEFAULT_RATE, matchVoice } from "./calibration.js";
+import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
+import { CALIBRATION_TEXT, calibrateVariant, DEFAULT_PITCH, DEFAULT_RANGE, DEFAULT_RATE, matchVoice } from "./calibration.js";
 import type { VariantCalibration } from "./calibration.js";
 import { sharedEngine } from "./engine.js";
 import type { EngineOptions, EspeakEngine, SpeakSettings } from "./engine.js";
@@ -93,6 +94,15 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
         const cal = await calibration(e, voice, sample.language, signal);
         throwIfAborted(signal);
         const match = await matchVoice(e, cal, measured, sample.language, signal);
+        // scored on the calibration text, which the sample did not contain
+        const sampleFeatures = voiceFeatures(sample.pcm, sample.sampleRate);
+        const text = CALIBRATION_TEXT[sample.language];
+        const base = await render(e, text, { voice, pitch: DEFAULT_PITCH, rate: DEFAULT_RATE, range: DEFAULT_RANGE }, signal);
+        const converted = await render(e, text, match.settings, signal);
+        const similarity = {
+          base: compareVoices(sampleFeatures, voiceFeatures(base, e.sampleRate)).score,
+          converted: compareVoices(sampleFeatures, voiceFeatures(converted, e.sampleRate)).score,
+        };
         const state: EspeakVoiceState = {
           ...match.settings,
           target: { medianF0Hz: measured.medianF0Hz, syllablesPerSecond: measured.syllablesPerSecond },
@@ -105,6 +115,7 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
           medianF0Hz: measured.medianF0Hz,
           syllablesPerSecond: measured.syllablesPerSecond,
           state: { ...state },
+          similarity,
         };
       } catch (err) {
         if (isAbort(err, signal)) throw err;
@@ -157,6 +168,18 @@ function settingsFor(voice: VoiceProfile, voices: Record<Language, string>): Spe
     rate: num(s.rate, DEFAULT_RATE),
     range: num(s.range, DEFAULT_RANGE),
   };
+}
+
+async function render(e: EspeakEngine, text: string, settings: SpeakSettings, signal: AbortSignal): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const chunk of e.speak(text, settings, signal)) parts.push(chunk.pcm);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

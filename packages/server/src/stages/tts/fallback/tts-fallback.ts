@@ -97,6 +97,7 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
         medianF0Hz: lead.medianF0Hz,
         syllablesPerSecond: lead.syllablesPerSecond,
         state: { ...state },
+        ...(lead.similarity ? { similarity: lead.similarity } : {}),
       };
     },
 

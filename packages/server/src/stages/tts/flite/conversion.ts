@@ -7,6 +7,7 @@
  * - the rest of the long-term spectral envelope: a linear-phase EQ = sample LTAS − converted voice LTAS.
  */
 import { binHz, FFT_SIZE, ltasDistanceDb, normalizeBand } from "../../../audio/spectrum.js";
+import type { VoiceFeatures } from "../../../audio/similarity.js";
 import type { FliteVoiceName } from "./ffi.js";
 
 /** How far the warping may move from the voice's own (0.42): beyond this the voice turns unnatural. */
@@ -17,6 +18,8 @@ export const EQ_LIMIT_DB = 10;
 export interface BaseVoiceStats {
   voice: FliteVoiceName;
   ltas: Float64Array;
+  /** of the calibration text at the voice's own settings: the unconverted side of the similarity score */
+  features: VoiceFeatures;
   syllablesPerSecond: number | null;
   baseAlpha: number;
 }

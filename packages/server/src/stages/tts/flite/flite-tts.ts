@@ -9,6 +9,7 @@ import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js"
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { designEq, StreamingFir } from "../../../audio/fir.js";
 import { resampleSinc } from "../../../audio/resample.js";
+import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
 import { smoothedLtasDb, SPECTRUM_RATE } from "../../../audio/spectrum.js";
 import { CALIBRATION_TEXT } from "../espeak/calibration.js";
 import { durationStretch, eqCurve, f0Stddev, fitAlpha } from "./conversion.js";
@@ -67,7 +68,8 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
         const pcm = await e.render(CALIBRATION_TEXT.en, defaultSettings(voice), new AbortController().signal);
         const ltas = smoothedLtasDb(pcm);
         if (!ltas) throw new Error(`flite ${voice} made no speech`);
-        return { voice, ltas, syllablesPerSecond: analyzeVoice(pcm, FLITE_SAMPLE_RATE).syllablesPerSecond, baseAlpha: e.voice(voice).baseAlpha };
+        const features = voiceFeatures(pcm, FLITE_SAMPLE_RATE);
+        return { voice, ltas, features, syllablesPerSecond: analyzeVoice(pcm, FLITE_SAMPLE_RATE).syllablesPerSecond, baseAlpha: e.voice(voice).baseAlpha };
       })();
       stats.set(voice, s);
       s.catch(() => stats.delete(voice));
@@ -118,11 +120,19 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
           alpha: opts.timbre === false ? null : chosen.fit.alpha,
         };
         let eq: Float32Array | null = null;
+        let spoken = await e.render(CALIBRATION_TEXT.en, settings, signal);
         if (opts.timbre !== false) {
           // the EQ is measured on the converted voice itself, so it corrects what F0 and warp left
-          const converted = smoothedLtasDb(await e.render(CALIBRATION_TEXT.en, settings, signal));
+          const converted = smoothedLtasDb(spoken);
           if (converted) eq = designEq(eqCurve(target, converted));
+          if (eq) spoken = filtered(spoken, eq);
         }
+        // scored on the calibration text, which the sample did not contain
+        const sampleFeatures = voiceFeatures(pcm, SPECTRUM_RATE);
+        const similarity = {
+          base: compareVoices(sampleFeatures, chosen.base.features).score,
+          converted: compareVoices(sampleFeatures, voiceFeatures(spoken, FLITE_SAMPLE_RATE)).score,
+        };
         const state: FliteVoiceState = { settings, eq, warpFitDb: chosen.fit.distanceDb };
         return {
           id: `flite-${randomUUID()}`,
@@ -131,6 +141,7 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
           medianF0Hz: measured.medianF0Hz,
           syllablesPerSecond: measured.syllablesPerSecond,
           state: { ...state },
+          similarity,
         };
       } catch (err) {
         if (isAbort(err, signal)) throw err;
@@ -155,6 +166,16 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
       return { ...voice, id: `${voice.id}-unconverted`, state: { settings: defaultSettings(s?.settings.voice ?? "slt"), eq: null, warpFitDb: 0 } };
     },
   };
+}
+
+function filtered(pcm: Float32Array, taps: Float32Array): Float32Array {
+  const fir = new StreamingFir(taps);
+  const head = fir.push(pcm);
+  const tail = fir.flush();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
 
 function stateOf(voice: VoiceProfile): FliteVoiceState | null {
