@@ -10,6 +10,7 @@
  * compare on text other than the sample's (the probe sentence) and read the parts, not only the total.
  */
 import { analyzeVoice } from "./analysis.js";
+import type { VoiceAnalysis } from "./analysis.js";
 import { resampleSinc } from "./resample.js";
 import { ltasDistanceDb, mfccFrames, MFCC_COUNT, smoothedLtasDb, SPECTRUM_RATE } from "./spectrum.js";
 
@@ -35,7 +36,8 @@ export interface VoiceSimilarity extends SimilarityParts {
 
 const SCALE = { mfcc: 1.0, ltasDb: 6, f0Semitones: 4, range: 1 };
 
-export function voiceFeatures(pcm: Float32Array, sampleRate: number): VoiceFeatures {
+/** `analysis`: analyzeVoice of the same audio, when the caller has it already (it is the costly part) */
+export function voiceFeatures(pcm: Float32Array, sampleRate: number, analysis?: VoiceAnalysis): VoiceFeatures {
   const x = sampleRate === SPECTRUM_RATE ? pcm : resampleSinc(pcm, sampleRate, SPECTRUM_RATE);
   const frames = mfccFrames(x);
   const mean = new Float64Array(MFCC_COUNT);
@@ -43,7 +45,7 @@ export function voiceFeatures(pcm: Float32Array, sampleRate: number): VoiceFeatu
   for (const f of frames) for (let q = 0; q < MFCC_COUNT; q++) mean[q] = (mean[q] as number) + (f[q] as number) / frames.length;
   for (const f of frames) for (let q = 0; q < MFCC_COUNT; q++) std[q] = (std[q] as number) + ((f[q] as number) - (mean[q] as number)) ** 2 / frames.length;
   for (let q = 0; q < MFCC_COUNT; q++) std[q] = Math.sqrt(std[q] as number);
-  const a = analyzeVoice(x, SPECTRUM_RATE);
+  const a = analysis ?? analyzeVoice(x, SPECTRUM_RATE);
   const iqr =
     a.medianF0Hz !== null && a.f0IqrHz !== null && a.f0IqrHz < 2 * a.medianF0Hz
       ? 12 * Math.log2((a.medianF0Hz + a.f0IqrHz / 2) / (a.medianF0Hz - a.f0IqrHz / 2))

@@ -9,6 +9,7 @@ import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSam
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
+import type { VoiceFeatures } from "../../../audio/similarity.js";
 import { CALIBRATION_TEXT, calibrateVariant, DEFAULT_PITCH, DEFAULT_RANGE, DEFAULT_RATE, matchVoice } from "./calibration.js";
 import type { VariantCalibration } from "./calibration.js";
 import { sharedEngine } from "./engine.js";
@@ -64,6 +65,19 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     return raceAbort(cal, signal);
   };
 
+  // the variant at its default settings: the unconverted side of the similarity score, one per variant
+  const bases = new Map<string, Promise<VoiceFeatures>>();
+  const baseFeatures = (e: EspeakEngine, voice: string, language: Language): Promise<VoiceFeatures> => {
+    let b = bases.get(voice);
+    if (!b) {
+      const settings = { voice, pitch: DEFAULT_PITCH, rate: DEFAULT_RATE, range: DEFAULT_RANGE };
+      b = render(e, CALIBRATION_TEXT[language], settings, new AbortController().signal).then((pcm) => voiceFeatures(pcm, e.sampleRate));
+      bases.set(voice, b);
+      b.catch(() => bases.delete(voice));
+    }
+    return b;
+  };
+
   const capabilities: TtsCapabilities = { streaming: true, timings: "phoneme", sampleRate: ESPEAK_SAMPLE_RATE };
 
   return {
@@ -73,7 +87,11 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     async warmup() {
       const e = getEngine();
       const signal = new AbortController().signal;
-      await Promise.all((["en", "nl"] as const).flatMap((lang) => [variants.low, variants.high].map((v) => calibration(e, `${voices[lang]}+${v}`, lang, signal))));
+      await Promise.all(
+        (["en", "nl"] as const).flatMap((lang) =>
+          [variants.low, variants.high].flatMap((v) => [calibration(e, `${voices[lang]}+${v}`, lang, signal), baseFeatures(e, `${voices[lang]}+${v}`, lang)]),
+        ),
+      );
     },
 
     health(): Promise<Health> {
@@ -95,12 +113,12 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
         throwIfAborted(signal);
         const match = await matchVoice(e, cal, measured, sample.language, signal);
         // scored on the calibration text, which the sample did not contain
-        const sampleFeatures = voiceFeatures(sample.pcm, sample.sampleRate);
+        const sampleFeatures = voiceFeatures(sample.pcm, sample.sampleRate, measured);
         const text = CALIBRATION_TEXT[sample.language];
-        const base = await render(e, text, { voice, pitch: DEFAULT_PITCH, rate: DEFAULT_RATE, range: DEFAULT_RANGE }, signal);
+        const base = await baseFeatures(e, voice, sample.language);
         const converted = await render(e, text, match.settings, signal);
         const similarity = {
-          base: compareVoices(sampleFeatures, voiceFeatures(base, e.sampleRate)).score,
+          base: compareVoices(sampleFeatures, base).score,
           converted: compareVoices(sampleFeatures, voiceFeatures(converted, e.sampleRate)).score,
         };
         const state: EspeakVoiceState = {

@@ -18,6 +18,8 @@ describe("flite converted voice", () => {
     const s = voice.state as unknown as FliteVoiceState;
     console.info(`flite clone: ${ms.toFixed(0)} ms, base ${s.settings.voice}, F0 ${s.settings.f0MeanHz?.toFixed(0)} Hz, alpha ${s.settings.alpha?.toFixed(2)}, stretch ${s.settings.durationStretch.toFixed(2)}`);
     expect(s.settings.voice).toBe("slt");
+    // the fixture visitor is flite slt itself: the fitted vocal-tract warp must stay (nearly) at slt's own
+    expect(Math.abs((s.settings.alpha ?? 0) - 0.42)).toBeLessThanOrEqual(0.02);
     expect(s.eq).toBeInstanceOf(Float32Array);
     // 1 s is the target on a quiet machine; the margin covers a loaded 2-core CI box
     expect(ms).toBeLessThan(3000);

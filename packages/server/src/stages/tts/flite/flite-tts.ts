@@ -12,6 +12,7 @@ import { resampleSinc } from "../../../audio/resample.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
 import { smoothedLtasDb, SPECTRUM_RATE } from "../../../audio/spectrum.js";
 import { CALIBRATION_TEXT } from "../espeak/calibration.js";
+import { splitForRequests } from "../shared/text.js";
 import { durationStretch, eqCurve, f0Stddev, fitAlpha } from "./conversion.js";
 import type { BaseVoiceStats } from "./conversion.js";
 import { sharedFliteEngine } from "./engine.js";
@@ -128,7 +129,7 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
           if (eq) spoken = filtered(spoken, eq);
         }
         // scored on the calibration text, which the sample did not contain
-        const sampleFeatures = voiceFeatures(pcm, SPECTRUM_RATE);
+        const sampleFeatures = voiceFeatures(pcm, SPECTRUM_RATE, measured);
         const similarity = {
           base: compareVoices(sampleFeatures, chosen.base.features).score,
           converted: compareVoices(sampleFeatures, voiceFeatures(spoken, FLITE_SAMPLE_RATE)).score,
@@ -192,17 +193,24 @@ async function* synthesize(getEngine: () => FliteEngine, req: TtsRequest): Async
   const state = stateOf(req.voice);
   const settings = state?.settings ?? defaultSettings("slt");
   const fir = state?.eq ? new StreamingFir(state.eq) : null;
+  let offset = 0; // seconds of audio before the current sentence
   try {
-    for await (const chunk of engine.speak(text, settings, req.signal)) {
-      if (chunk.segments) {
-        let start = 0;
-        for (const seg of chunk.segments) {
-          yield { type: "phoneme", phoneme: seg.phone, alphabet: "arpabet", start, end: seg.end };
-          start = seg.end;
+    // flite plans a whole utterance before its first sample, so each sentence is its own utterance
+    for (const sentence of splitForRequests(text)) {
+      let samples = 0;
+      for await (const chunk of engine.speak(sentence, settings, req.signal)) {
+        if (chunk.segments) {
+          let start = 0;
+          for (const seg of chunk.segments) {
+            yield { type: "phoneme", phoneme: seg.phone, alphabet: "arpabet", start: offset + start, end: offset + seg.end };
+            start = seg.end;
+          }
         }
+        samples += chunk.pcm.length;
+        const pcm = fir ? fir.push(chunk.pcm) : chunk.pcm;
+        if (pcm.length > 0) yield { type: "audio", pcm, sampleRate: FLITE_SAMPLE_RATE };
       }
-      const pcm = fir ? fir.push(chunk.pcm) : chunk.pcm;
-      if (pcm.length > 0) yield { type: "audio", pcm, sampleRate: FLITE_SAMPLE_RATE };
+      offset += samples / FLITE_SAMPLE_RATE;
     }
     const tail = fir?.flush();
     if (tail && tail.length > 0) yield { type: "audio", pcm: tail, sampleRate: FLITE_SAMPLE_RATE };
