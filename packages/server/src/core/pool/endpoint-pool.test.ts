@@ -30,6 +30,19 @@ describe("endpoint pool", () => {
     expect((await p.acquire({ signal, prefer: "gpu-1" })).endpoint.id).toBe("gpu-0");
   });
 
+  it("strict affinity waits for the preferred endpoint while it is up, and moves once it is down", async () => {
+    const clock = new ManualClock(0);
+    const p = pool({ clock, failuresToOpen: 1 }, [1, 1]);
+    const held = await p.acquire({ signal, prefer: "gpu-0" });
+    let got = "";
+    const waiting = p.acquire({ signal, prefer: "gpu-0", affinity: "strict" }).then((l) => ((got = l.endpoint.id), l));
+    await Promise.resolve();
+    expect(got).toBe(""); // gpu-1 is free, but the state lives on gpu-0
+    held.release("ok");
+    (await waiting).release("failed"); // gpu-0 breaks
+    expect((await p.acquire({ signal, prefer: "gpu-0", affinity: "strict" })).endpoint.id).toBe("gpu-1");
+  });
+
   it("queues past the limits in arrival order and fails fast once the queue is full", async () => {
     const p = pool({ maxQueue: 2 }, [1]);
     const held = await p.acquire({ signal });

@@ -69,6 +69,11 @@ export interface AcquireOptions {
   signal: AbortSignal;
   /** the endpoint that holds this visit's state: taken when it is up and has a free slot */
   prefer?: string | null;
+  /**
+   * "strict": while the preferred endpoint is usable, wait for its slot rather than move (moving state,
+   * e.g. a reference voice, costs more than a short wait); "soft" (default): take any free endpoint.
+   */
+  affinity?: "strict" | "soft";
   /** endpoints already tried for this request */
   exclude?: ReadonlySet<string>;
 }
@@ -235,6 +240,10 @@ export class EndpointPool<T> {
   }
 
   private pick(opts: AcquireOptions): Lease<T> | null {
+    if (opts.affinity === "strict" && opts.prefer) {
+      const home = this.states.find((s) => s.ep.id === opts.prefer && !opts.exclude?.has(s.ep.id) && this.isUsable(s));
+      if (home) return this.hasSlot(home) ? this.lease(home) : null;
+    }
     const candidates = this.states.filter((s) => !opts.exclude?.has(s.ep.id) && this.hasSlot(s));
     const preferred = opts.prefer ? candidates.find((s) => s.ep.id === opts.prefer) : undefined;
     const best = preferred ?? candidates.sort((a, b) => a.inflight / a.ep.maxConcurrent - b.inflight / b.ep.maxConcurrent)[0];

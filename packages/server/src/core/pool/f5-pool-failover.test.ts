@@ -96,6 +96,16 @@ describe("F5 sidecar pool: one endpoint killed mid-visit", () => {
     expect(other.voices.size).toBe(1);
   });
 
+  it("spreads new voices over the endpoints, one visit per endpoint before a second", async () => {
+    const { a, b, tts } = await twoSidecars();
+    const first = await tts.cloneVoice(fixtureVoiceSample(), new AbortController().signal);
+    await tts.cloneVoice(fixtureVoiceSample(), new AbortController().signal);
+    expect([a.voices.size, b.voices.size]).toEqual([1, 1]);
+    await tts.forgetVoice(first); // that visit ends: its endpoint is the emptier one now
+    await tts.cloneVoice(fixtureVoiceSample(), new AbortController().signal);
+    expect([a.voices.size, b.voices.size]).toEqual([1, 1]);
+  });
+
   it("forgetting the voice deletes it on every endpoint that holds it and wipes the pool's copy", async () => {
     const { a, b, tts } = await twoSidecars();
     const voice = await tts.cloneVoice(fixtureVoiceSample(), new AbortController().signal);

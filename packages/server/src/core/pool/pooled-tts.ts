@@ -29,6 +29,13 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
   const first = pool.endpoints[0]?.target;
   if (!first) throw new Error("pooled tts: empty pool");
   const id = `pool:${pool.name}`;
+  /** voices living on each endpoint: a new voice goes where fewest live, so the load spreads by visits */
+  const residents = new Map<string, number>();
+  const fewestResidents = (): string | null => {
+    const up = pool.snapshot().endpoints.filter((e) => e.up);
+    up.sort((a, b) => (residents.get(a.endpoint) ?? 0) - (residents.get(b.endpoint) ?? 0) || a.inflight / a.maxConcurrent - b.inflight / b.maxConcurrent);
+    return up[0]?.endpoint ?? null;
+  };
 
   const cloneOn = async (lease: Lease<Tts>, state: PooledVoiceState, signal: AbortSignal): Promise<VoiceProfile> => {
     const known = state.clones.get(lease.endpoint.id);
@@ -44,7 +51,7 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
     let lastError: ProviderError | null = null;
     for (;;) {
       throwIfAborted(signal);
-      const lease = await acquireOrThrow(pool, { signal, prefer: state.home, exclude: tried }, lastError);
+      const lease = await acquireOrThrow(pool, { signal, prefer: state.home ?? fewestResidents(), exclude: tried }, lastError);
       try {
         const out = await work(lease);
         lease.release("ok");
@@ -63,8 +70,11 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
     }
   };
 
-  const moveHome = (state: PooledVoiceState, to: string, error: ProviderError | null): void => {
-    if (state.home !== to) opts.onFailover?.(state.home, to, error);
+  const moveHome = (state: PooledVoiceState, to: string | null, error: ProviderError | null): void => {
+    if (state.home === to) return;
+    if (to) opts.onFailover?.(state.home, to, error);
+    if (state.home) residents.set(state.home, (residents.get(state.home) ?? 1) - 1);
+    if (to) residents.set(to, (residents.get(to) ?? 0) + 1);
     state.home = to;
   };
 
@@ -75,7 +85,8 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
     let lastError: ProviderError | null = null;
     for (;;) {
       throwIfAborted(req.signal);
-      const lease = await acquireOrThrow(pool, { signal: req.signal, prefer: state.home, exclude: tried }, lastError);
+      // the voice waits for its own endpoint while that one is up: moving means sending the reference again
+      const lease = await acquireOrThrow(pool, { signal: req.signal, prefer: state.home, affinity: "strict", exclude: tried }, lastError);
       let committed = false;
       let outcome: "ok" | "failed" | "aborted" = "aborted";
       try {
@@ -136,6 +147,7 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
       const byEndpoint = new Map(pool.endpoints.map((e) => [e.id, e.target]));
       await Promise.all([...state.clones].map(([ep, clone]) => byEndpoint.get(ep)?.forgetVoice(clone).catch(() => undefined)));
       state.clones.clear();
+      moveHome(state, null, null);
       state.sample.pcm.fill(0);
       state.sample.transcript = "";
       delete (voice.state as Record<string, unknown>).pooled;
