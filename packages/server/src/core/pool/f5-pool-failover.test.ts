@@ -70,10 +70,11 @@ describe("F5 sidecar pool: one endpoint killed mid-visit", () => {
     expect([...other.voices.values()][0]?.refText).toBe(refText);
     expect(failovers.filter(([from]) => from !== null)).toHaveLength(1);
 
-    // only the first turn after the kill pays for the failover (a refused connection + a re-registration)
+    // only the first turn after the kill pays for the failover (a refused connection + a re-registration);
+    // the margin is wide because a loaded 2-core CI box stalls single turns by hundreds of ms
     const normal = Math.max(...before.map((t) => t.firstAudioMs));
-    const slower = after.filter((t) => t.firstAudioMs > normal * 1.5 + 150);
-    expect(slower.length).toBeLessThanOrEqual(1);
+    const slower = after.filter((t) => t.firstAudioMs > normal * 2 + 500);
+    expect(slower.length, JSON.stringify({ before, after })).toBeLessThanOrEqual(1);
     expect(after[0]?.firstAudioMs ?? Infinity).toBeLessThan(SERVICE_MS * 3 + 2_000);
   });
 
