@@ -236,5 +236,9 @@ export const ConsoleEvent = z.discriminatedUnion("type", [
     cloneMs: z.number(),
     similarity: z.object({ base: z.number(), converted: z.number() }).nullable(),
   }),
+  z.object({
+    type: z.literal("booths"),
+    booths: z.array(z.object({ id: z.string(), label: z.string(), connected: z.boolean(), visitId: z.string().nullable(), phase: z.string().nullable() })),
+  }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEvent>;

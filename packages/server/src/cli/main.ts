@@ -12,6 +12,7 @@ import { loadVisitor } from "../demo/visitor.js";
 import { resolveConsoleToken } from "../http/console-token.js";
 import { startServer } from "../http/server.js";
 import { PoolRegistry } from "../core/pool/pool-registry.js";
+import { BoothRegistry } from "../http/booths.js";
 import { MetricsObserver } from "../observers/metrics.js";
 import { applySinkFlags, SINK_FLAG_OPTIONS, SINK_FLAGS_USAGE } from "../sinks/config.js";
 import { sinkTable } from "../sinks/from-config.js";
@@ -52,6 +53,7 @@ async function start(args: string[]): Promise<void> {
     metrics,
     log,
     pools,
+    booths: new BoothRegistry(config.booths),
     ...(process.env.MIRROR_METRICS_TOKEN ? { metricsToken: process.env.MIRROR_METRICS_TOKEN } : {}),
     consoleToken: consoleToken.token,
     allowedOrigins: config.server.allowedOrigins,

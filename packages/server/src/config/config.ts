@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Language } from "@mirror/protocol";
 import { SinksConfig } from "../sinks/config.js";
 import { applyPoolsEnv, PoolsConfig } from "./pools.js";
+import { BoothsConfig } from "../http/booths.js";
 import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
@@ -87,6 +88,8 @@ export const MirrorConfig = z.object({
     .prefault({}),
   /** GPU servers as pools of endpoints (see config/pools.ts); none by default */
   pools: PoolsConfig,
+  /** several kiosks on one Mirror (`/?booth=<id>`), see http/booths.ts */
+  booths: BoothsConfig,
   /** Live Link, Audio2Face, Deep-Live-Cam: all off unless configured (or given as flags) */
   sinks: SinksConfig.prefault({}),
   visit: z

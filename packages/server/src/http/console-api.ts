@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ConsoleControl, type ConsoleEvent, type VisitPhase } from "@mirror/protocol";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
+import type { BoothStatus } from "./booths.js";
 import type { MetricsObserver } from "../observers/metrics.js";
 import { checkHealth, type HealthReport, type HealthSource } from "../observers/provider-health.js";
 import type { SystemMonitor } from "../observers/system-monitor.js";
@@ -19,6 +20,8 @@ export interface ConsoleApiOptions {
   healthSources: () => Readonly<Record<string, HealthSource | undefined>>;
   /** GPU endpoint pools, shown with their load every 2 s */
   pools?: PoolRegistry;
+  /** the booths (kiosks at /?booth=<id>), shown every 2 s */
+  booths?: { status(): BoothStatus[] };
   /** how often the console's live view gets system stats and provider health; default 5 s */
   refreshMs?: number;
   log?: (line: string) => void;
@@ -125,7 +128,10 @@ export class ConsoleApi {
     this.subscribers.add(send);
     this.ensureTimer();
     const pools = this.o.pools;
-    const poolTimer = pools ? setInterval(() => send({ type: "pools", pools: pools.snapshots() }), 2_000) : undefined;
+    const poolTimer = setInterval(() => {
+      if (pools) send({ type: "pools", pools: pools.snapshots() });
+      if (this.o.booths) send({ type: "booths", booths: this.o.booths.status() });
+    }, 2_000);
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
     req.on("close", () => {
       clearInterval(poolTimer);

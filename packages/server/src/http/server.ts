@@ -6,6 +6,7 @@ import { BinaryKind, type ServerMessage } from "@mirror/protocol";
 import type { MetricsObserver } from "../observers/metrics.js";
 import { renderPrometheus, type PoolRegistry } from "../core/pool/pool-registry.js";
 import { SystemMonitor } from "../observers/system-monitor.js";
+import { BoothRegistry } from "./booths.js";
 import { VisitSession, type VisitSessionOptions } from "../session/visit-session.js";
 import { consoleAuthorized, consoleCookie, corsHeaders, originAllowed, type AccessOptions } from "./access.js";
 import { ConsoleApi, type Installation } from "./console-api.js";
@@ -42,6 +43,8 @@ export interface MirrorServerOptions {
   pools?: PoolRegistry;
   /** when set, `/metrics` wants `Authorization: Bearer <token>` (from MIRROR_METRICS_TOKEN) */
   metricsToken?: string;
+  /** kiosks that say `?booth=<id>`: one visit per booth, kept across a network blip; default: any id, 20 s grace */
+  booths?: BoothRegistry;
 }
 
 export interface RunningServer {
@@ -64,7 +67,10 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
   const installation: Installation = { paused: false };
   const monitor = new SystemMonitor();
   const p = o.session.providers;
+  const booths = o.booths ?? new BoothRegistry();
+  booths.onEnd = (s) => sessions.delete(s);
   const consoleApi = new ConsoleApi({
+    booths,
     sessions,
     metrics: o.metrics,
     monitor,
@@ -77,13 +83,17 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
   const http = createServer((req, res) => handleHttp(req, res, o, access, consoleApi));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.wsMessageBytes });
   http.on("upgrade", (req, socket, head) => {
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") return void socket.destroy();
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname !== "/ws") return void socket.destroy();
     if (!originAllowed(req, access)) {
       o.log?.("ws: refused a connection from a foreign origin");
       socket.end("HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachSession(ws, { ...o, session }, sessions, limits));
+    const booth = url.searchParams.get("booth");
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      booth === null ? attachSession(ws, { ...o, session }, sessions, limits) : attachBooth(ws, booth, { ...o, session }, booths, sessions, limits),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -99,6 +109,7 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
     close: async () => {
       consoleApi.close();
       monitor.close();
+      await booths.close();
       await closeAll(http, wss, sessions);
     },
   };
@@ -117,6 +128,28 @@ function attachSession(ws: WebSocket, o: MirrorServerOptions, sessions: Set<Visi
     },
   });
   sessions.add(session);
+  receive(ws, session, o, limits);
+  ws.on("close", () => {
+    sessions.delete(session);
+    void session.close();
+  });
+  ws.on("error", () => ws.terminate());
+}
+
+/** A booth's kiosk: its running visit if it has one (a reconnect), else a new one; the visit outlives the socket for a grace. */
+function attachBooth(ws: WebSocket, boothId: string, o: MirrorServerOptions, booths: BoothRegistry, sessions: Set<VisitSession>, limits: ServerLimits): void {
+  if (!booths.lookup(boothId)) {
+    ws.send(JSON.stringify({ type: "error", code: "unknown-booth", message: `This booth (${boothId.slice(0, 32)}) is not set up on this Mirror.` } satisfies ServerMessage));
+    return void ws.close(4004, "unknown booth");
+  }
+  const { session } = booths.attach(boothId, ws, (extra) => new VisitSession({ ...o.session, ...extra, channel: extra.channel ?? { send: () => undefined, sendBinary: () => undefined } }));
+  sessions.add(session);
+  receive(ws, session, o, limits);
+  ws.on("close", () => booths.detach(boothId, ws));
+  ws.on("error", () => ws.terminate());
+}
+
+function receive(ws: WebSocket, session: VisitSession, o: MirrorServerOptions, limits: ServerLimits): void {
   const flood = new FloodGuard(limits.flood);
   ws.on("message", (data, isBinary) => {
     const verdict = flood.check();
@@ -138,11 +171,6 @@ function attachSession(ws: WebSocket, o: MirrorServerOptions, sessions: Set<Visi
       o.log?.(`session error: ${(err as Error).name}`);
     }
   });
-  ws.on("close", () => {
-    sessions.delete(session);
-    void session.close();
-  });
-  ws.on("error", () => ws.terminate());
 }
 
 function toBytes(data: unknown): Uint8Array {

@@ -2,7 +2,7 @@ import { ConsoleEvent, type ConsoleControl } from "@mirror/protocol";
 import { h } from "../shared/dom.js";
 import { renderInstallation, renderVisitControls, sendControl } from "./controls.js";
 import { ConsoleModel } from "./model.js";
-import { renderPools } from "./pools-view.js";
+import { renderBooths, renderPools } from "./pools-view.js";
 import { renderDeletions, renderHealth, renderTurns, renderVisits } from "./view.js";
 
 /** Operator console: a live view of `/api/console/events` (Server-Sent Events, one ConsoleEvent per message). */
@@ -17,6 +17,7 @@ const pools = h("div");
 const installation = h("div");
 const controls = h("div");
 const notice = h("span", { class: "notice", "data-testid": "notice" });
+const booths = h("div");
 
 const root = document.getElementById("console");
 if (!root) throw new Error("console page without #console");
@@ -24,6 +25,7 @@ root.replaceChildren(
   h("header", {}, h("h1", {}, "Mirror · operator console"), status, health),
   h("section", {}, h("h2", {}, "Installation"), installation, notice),
   h("section", {}, h("h2", {}, "Now"), controls),
+  h("section", {}, h("h2", {}, "Booths"), booths),
   h("section", {}, h("h2", {}, "Visits"), visits),
   h("section", {}, h("h2", {}, "Turns (ms)"), h("div", { class: "scroll" }, turns)),
   h("section", {}, h("h2", {}, "Deletion records"), h("div", { class: "scroll" }, deletions)),
@@ -43,6 +45,7 @@ function render(): void {
     turns.replaceChildren(renderTurns(model));
     deletions.replaceChildren(renderDeletions(model));
     pools.replaceChildren(renderPools(model.pools));
+    booths.replaceChildren(renderBooths(model.booths));
   });
 }
 

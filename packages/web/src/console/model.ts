@@ -35,6 +35,7 @@ export class ConsoleModel {
   health: Health = {};
   pools: PoolStatus[] = [];
   system: { at: string; paused: boolean; openVisits: number; stats: SystemStats } | null = null;
+  booths: Extract<ConsoleEvent, { type: "booths" }>["booths"] = [];
 
   apply(e: ConsoleEvent): void {
     switch (e.type) {
@@ -77,6 +78,9 @@ export class ConsoleModel {
         v.voice = `${Math.round(e.cloneMs)} ms${sim}`;
         break;
       }
+      case "booths":
+        this.booths = e.booths;
+        break;
     }
   }
 

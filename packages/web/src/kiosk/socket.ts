@@ -28,8 +28,10 @@ export class KioskSocket {
     private readonly handlers: SocketHandlers,
   ) {}
 
+  /** `/?booth=b1` connects as booth b1: one visit per booth, kept by the server across a network blip. */
   static urlFor(loc: Location): string {
-    return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws`;
+    const booth = new URLSearchParams(loc.search).get("booth");
+    return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/ws${booth ? `?booth=${encodeURIComponent(booth)}` : ""}`;
   }
 
   get connected(): boolean {
