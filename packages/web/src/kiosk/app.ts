@@ -27,7 +27,12 @@ export interface KioskConfig {
   measure: boolean;
   /** start recording the voice sample as soon as its screen appears (automated walks) */
   autostart: boolean;
+  /** `?booth=b1`: the server keeps this booth's visit across a network blip, so the kiosk keeps it too for a while */
+  booth?: string | null;
 }
+
+/** How long a booth's kiosk keeps its visit while disconnected (the server keeps it 20 s by default). */
+const BOOTH_RESUME_MS = 15_000;
 
 const SCREEN_PHASE: Record<Screen, VisitPhase> = {
   attract: "attract",
@@ -70,6 +75,9 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private maxConversationMs = 300_000;
   private screenTimer = 0;
   private idleTimer = 0;
+  private resumeTimer = 0;
+  /** a booth kiosk wiped its visit while away: the server's copy must end when it is back */
+  private staleVisit = false;
 
   constructor(
     root: HTMLElement,
@@ -145,10 +153,28 @@ export class KioskApp implements SocketHandlers, ViewActions {
   onOpen(): void {
     this.stats.connected = true;
     this.view.setConnected(true);
-    this.socket.send({ type: "hello" });
+    this.socket.send(this.config.booth ? { type: "hello", booth: this.config.booth } : { type: "hello" });
+    window.clearTimeout(this.resumeTimer);
+    if (this.staleVisit) this.socket.send({ type: "end-visit", reason: "walked-away" });
+    this.staleVisit = false;
   }
 
   onClose(): void {
+    if (this.config.booth && this.stats.visitId) {
+      // a booth's visit survives a blip: the server sends the phase back when the socket returns
+      this.stats.connected = false;
+      this.view.setConnected(false);
+      window.clearTimeout(this.resumeTimer);
+      this.resumeTimer = window.setTimeout(() => {
+        this.staleVisit = true;
+        this.wipeAfterDisconnect();
+      }, BOOTH_RESUME_MS);
+      return;
+    }
+    this.wipeAfterDisconnect();
+  }
+
+  private wipeAfterDisconnect(): void {
     this.stats.connected = false;
     this.stats.visitId = null;
     this.view.setConnected(false);

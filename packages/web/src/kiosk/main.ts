@@ -25,5 +25,6 @@ const app = new KioskApp(root, {
   autostart: params.get("autostart") === "1" || params.get("autopilot") === "1",
   autopilot: params.get("autopilot") === "1",
   measure: params.get("measure") === "1",
+  booth: params.get("booth"),
 });
 app.run();
