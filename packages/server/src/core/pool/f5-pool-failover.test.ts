@@ -51,7 +51,9 @@ async function turn(tts: Tts, voice: VoiceProfile): Promise<{ firstAudioMs: numb
 describe("F5 sidecar pool: one endpoint killed mid-visit", () => {
   it("goes on with the other endpoint, re-sends the reference there, with at most one slower turn", async () => {
     const { a, b, tts, failovers } = await twoSidecars();
+    const t0 = performance.now();
     const voice = await tts.cloneVoice(fixtureVoiceSample(), new AbortController().signal);
+    const cloneMs = performance.now() - t0;
     expect(a.voices.size + b.voices.size).toBe(1); // registered once, on one endpoint
     const [home, other] = a.voices.size === 1 ? [a, b] : [b, a];
     const refText = [...home.voices.values()][0]?.refText;
@@ -75,7 +77,8 @@ describe("F5 sidecar pool: one endpoint killed mid-visit", () => {
     const normal = Math.max(...before.map((t) => t.firstAudioMs));
     const slower = after.filter((t) => t.firstAudioMs > normal * 2 + 500);
     expect(slower.length, JSON.stringify({ before, after })).toBeLessThanOrEqual(1);
-    expect(after[0]?.firstAudioMs ?? Infinity).toBeLessThan(SERVICE_MS * 3 + 2_000);
+    // and it pays about one registration of the reference (the clone's cost), not a stall
+    expect(after[0]?.firstAudioMs ?? Infinity).toBeLessThan(normal + 2 * cloneMs + 1_000);
   });
 
   it("a sentence cut by the kill fails; the next one is served by the other endpoint", async () => {
