@@ -17,6 +17,7 @@ const ENTRIES = {
   "player-worklet": "src/worklets/player-worklet.ts",
   "face-worker": "src/face/detect-worker.ts",
   "double-bench": "src/bench/double-bench.ts",
+  "av-bench": "src/bench/av-bench.ts",
   "kiosk-style": "src/kiosk/kiosk.css",
   "console-style": "src/console/console.css",
 } as const;
@@ -134,6 +135,18 @@ export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<M
         faceWorker: v("/assets/face-worker.js"),
         faceModels: FACE_MODELS_URL,
         tfjsWasm: TFJS_WASM_URL,
+      }),
+    ),
+  );
+  assets.set(
+    "/bench/av",
+    html(
+      benchHtml({
+        script: v("/assets/av-bench.js"),
+        faceWorker: v("/assets/face-worker.js"),
+        faceModels: FACE_MODELS_URL,
+        tfjsWasm: TFJS_WASM_URL,
+        playerWorklet: v("/assets/player-worklet.js"),
       }),
     ),
   );

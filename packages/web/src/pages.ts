@@ -58,6 +58,8 @@ export interface BenchAssets {
   faceWorker: string;
   faceModels: string;
   tfjsWasm: string;
+  /** the reply player's worklet (the A/V bench) */
+  playerWorklet?: string;
 }
 
 /** The double alone (`/bench/double`): tests, screenshots and render benchmarks. */
@@ -66,7 +68,7 @@ export function benchHtml(a: BenchAssets): string {
 <html lang="en">
 <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mirror · double</title>
 <style>body{margin:0;background:#0a0a0d}canvas{display:block}</style></head>
-<body data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}">
+<body data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}" data-player-worklet="${attr(a.playerWorklet ?? "")}">
 <script type="module" src="${attr(a.script)}"></script>
 </body>
 </html>

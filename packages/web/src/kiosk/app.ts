@@ -92,12 +92,12 @@ export class KioskApp implements SocketHandlers, ViewActions {
       (msg) => this.fail(msg),
     );
     this.turns = new TurnPlayback(this.socket, this.player, this.timeline, this.mic, this.stats);
-    this.av = new AvMeter(config.measure);
+    this.av = new AvMeter(config.measure, this.player);
     this.detector = new FaceDetector(config.face);
     try {
       const renderer = new FaceRenderer(this.view.canvas);
       this.renderer = renderer;
-      this.animator = new Animator(renderer, this.timeline, () => this.turns.position(), HOLD_SAMPLES, (f) => {
+      this.animator = new Animator(renderer, this.timeline, (at) => this.turns.position(at), HOLD_SAMPLES, (f) => {
         this.turns.rendered(f);
         let changed: number | null = null;
         if (config.measure) {

@@ -1,4 +1,4 @@
-import { BLENDSHAPE_INDEX, BinaryKind, MOUTH_SHAPES, OUTPUT_SAMPLE_RATE, bytesToInt16, type BinaryFrame } from "@mirror/protocol";
+import { BLENDSHAPE_INDEX, BinaryKind, MOUTH_SHAPES, bytesToInt16, type BinaryFrame } from "@mirror/protocol";
 import type { RenderedFrame } from "./renderer/animator.js";
 
 /** A reply sample louder than this (of full scale) is the voice's onset. */
@@ -11,6 +11,14 @@ const KEEP = 50;
 const FRAME_MOTION = 0.05;
 const MOUTH_INDICES = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
 
+/** Where the player's audio clock puts a sample on the page's clock. */
+export interface AudioTimes {
+  /** context time at which the worklet rendered `sample` of `turnId`; null: not (yet) known */
+  renderTimeOf(turnId: number, sample: number): number | null;
+  /** page time (performance.now()) at which context time `time` is heard */
+  pageTimeOf(time: number): number;
+}
+
 interface TurnAv {
   onsetSample: number | null;
   audioMs: number | null;
@@ -22,9 +30,11 @@ interface TurnAv {
 }
 
 /**
- * The browser's A/V measurement, per turn: when the voice's first loud sample became audible (on the audio clock,
- * mapped to the frame clock) against when the drawn lips first visibly moved. Positive: the lips are late.
- * With `pixels` the lip onset is read from the rendered pixels around the mouth, not from the mesh.
+ * The browser's A/V measurement, per turn: when the voice's first loud sample is heard (the worklet's own report of
+ * when it rendered that sample, put on the page clock by the output timestamp) against when the first frame whose
+ * lips visibly moved reaches the screen. Positive: the lips are late. With `pixels` the lip onset is read from the
+ * rendered pixels around the mouth, not from the mesh. The audio side does not use the position the face was
+ * chosen by, so a late or early face shows.
  */
 export class AvMeter {
   private readonly turns = new Map<number, TurnAv>();
@@ -33,7 +43,10 @@ export class AvMeter {
   readonly pipelineOffsetsMs: number[] = [];
   lastOffsetMs: number | null = null;
 
-  constructor(readonly pixels: boolean) {}
+  constructor(
+    readonly pixels: boolean,
+    private readonly clock: AudioTimes,
+  ) {}
 
   audio(f: BinaryFrame): void {
     if (f.kind !== BinaryKind.replyAudio) return;
@@ -64,14 +77,10 @@ export class AvMeter {
     if (!pos) return;
     const t = this.turn(pos.turnId);
     if (t.done) return;
-    if (t.onsetSample !== null && t.audioMs === null && pos.sample >= t.onsetSample) {
-      t.audioMs = f.time - ((pos.sample - t.onsetSample) / OUTPUT_SAMPLE_RATE) * 1000;
-    }
-    if (t.frameSample !== null && t.frameMs === null && pos.sample >= t.frameSample) {
-      t.frameMs = f.time - ((pos.sample - t.frameSample) / OUTPUT_SAMPLE_RATE) * 1000;
-    }
+    if (t.onsetSample !== null && t.audioMs === null) t.audioMs = this.heardAt(pos.turnId, t.onsetSample);
+    if (t.frameSample !== null && t.frameMs === null) t.frameMs = this.heardAt(pos.turnId, t.frameSample);
     const moving = this.pixels ? (pixelsChanged ?? 0) > PIXELS_CHANGED : f.lipsApart > LIPS_APART;
-    if (t.lipMs === null && moving) t.lipMs = f.time;
+    if (t.lipMs === null && moving) t.lipMs = f.shownAt;
     if (t.audioMs !== null && t.lipMs !== null && (t.frameMs !== null || t.frameSample === null)) {
       t.done = true;
       if (t.frameMs !== null) push(this.pipelineOffsetsMs, Math.round((t.lipMs - t.frameMs) * 10) / 10);
@@ -83,6 +92,11 @@ export class AvMeter {
   /** Forgets the turns (end of a visit); the offsets stay, they hold nothing of the visitor. */
   reset(): void {
     this.turns.clear();
+  }
+
+  private heardAt(turnId: number, sample: number): number | null {
+    const rendered = this.clock.renderTimeOf(turnId, sample);
+    return rendered === null ? null : this.clock.pageTimeOf(rendered);
   }
 
   private turn(id: number): TurnAv {

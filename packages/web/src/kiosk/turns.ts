@@ -91,9 +91,9 @@ export class TurnPlayback {
     this.player.push(f.turnId, f.sample, bytesToInt16(f.payload));
   }
 
-  /** The audio clock, as the face must follow it: nothing for a turn that was interrupted. */
-  position(): PlayingPosition | null {
-    const p = this.player.position();
+  /** The audio clock, as the face must follow it (heard at page time `atMs`): nothing for an interrupted turn. */
+  position(atMs?: number): PlayingPosition | null {
+    const p = this.player.position(atMs);
     return p && !this.interrupted.has(p.turnId) ? p : null;
   }
 

@@ -1,5 +1,8 @@
 import { OUTPUT_SAMPLE_RATE } from "@mirror/protocol";
 import { PLAYER_PROCESSOR, type PlayerCommand, type PlayerEventType, type PlayerReport } from "../../worklets/messages.js";
+import { audibleContextTime, positionAt, renderTimeOf, type PosReport } from "./clock.js";
+
+export { positionAt, type PosReport } from "./clock.js";
 
 export interface PlayerEvent {
   type: PlayerEventType;
@@ -9,14 +12,12 @@ export interface PlayerEvent {
   time: number;
 }
 
-export type PosReport = Extract<PlayerReport, { type: "pos" }>;
-
 const REPORT_HISTORY = 64; // ~0.7 s of position reports, longer than any output latency
 
 /**
  * The double's voice: an AudioContext at OUTPUT_SAMPLE_RATE with the player worklet, and the audio clock that the
- * face follows. Positions come from the worklet's reports, extrapolated with the context clock and shifted by the
- * output delay, so `position()` is the sample leaving the speaker now.
+ * face follows. Positions come from the worklet's reports, placed on the page's clock by the context's output
+ * timestamp, so `position(t)` is the sample leaving the speaker at page time t.
  */
 export class ReplyPlayer {
   private ctx: AudioContext | null = null;
@@ -70,9 +71,13 @@ export class ReplyPlayer {
     return (ctx.outputLatency || 0) + (ctx.baseLatency || 0);
   }
 
-  /** Context time of what the speaker plays now. */
-  audibleTime(): number {
-    return this.ctx ? this.ctx.currentTime - this.outputDelay : 0;
+  /** Context time of what the speaker plays at page time `atMs` (default: now). */
+  audibleTime(atMs = performance.now()): number {
+    const ctx = this.ctx;
+    if (!ctx) return 0;
+    const stamp = ctx.state === "running" ? ctx.getOutputTimestamp() : null;
+    const valid = stamp?.contextTime !== undefined && stamp.performanceTime !== undefined ? { contextTime: stamp.contextTime, performanceTime: stamp.performanceTime } : null;
+    return audibleContextTime(valid, { currentTime: ctx.currentTime, outputDelay: this.outputDelay, nowMs: performance.now() }, atMs);
   }
 
   /** Milliseconds since context time `time` became audible (negative: still in the output pipeline). */
@@ -80,9 +85,20 @@ export class ReplyPlayer {
     return (this.audibleTime() - time) * 1000;
   }
 
-  /** Which turn and sample the visitor hears now; null when silence is playing. */
-  position(): { turnId: number; sample: number } | null {
-    return positionAt(this.reports, this.audibleTime(), this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE);
+  /** Page time (performance.now() clock) at which context time `time` is heard. */
+  pageTimeOf(time: number): number {
+    const now = performance.now();
+    return now + (time - this.audibleTime(now)) * 1000;
+  }
+
+  /** Context time at which the worklet rendered `sample` of `turnId` (null: not rendered yet, or forgotten). */
+  renderTimeOf(turnId: number, sample: number): number | null {
+    return renderTimeOf(this.reports, turnId, sample, this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE);
+  }
+
+  /** Which turn and sample the visitor hears at page time `atMs` (default: now); null when silence is playing. */
+  position(atMs?: number): { turnId: number; sample: number } | null {
+    return positionAt(this.reports, this.audibleTime(atMs), this.ctx?.sampleRate ?? OUTPUT_SAMPLE_RATE);
   }
 
   private attach(ctx: AudioContext): void {
@@ -104,36 +120,21 @@ export class ReplyPlayer {
   private report(r: PlayerReport): void {
     if (r.type === "pos") {
       this.playedSamples = r.playedSamples;
-      this.reports.push(r);
-      if (this.reports.length > REPORT_HISTORY) this.reports.shift();
+      this.remember(r);
       return;
     }
+    // a turn's start is exact to the sample: the clock uses it before the next periodic report
+    if (r.type === "started") this.remember({ type: "pos", turnId: r.turnId, sample: r.sample, time: r.time, playedSamples: this.playedSamples });
     this.onEvent(r);
+  }
+
+  private remember(r: PosReport): void {
+    this.reports.push(r);
+    if (this.reports.length > REPORT_HISTORY) this.reports.shift();
   }
 
   private send(cmd: PlayerCommand, transfer: Transferable[] = []): void {
     if (this.node) this.node.port.postMessage(cmd, transfer);
     else this.pending.push({ cmd, transfer });
   }
-}
-
-/**
- * The sample audible at context time `now`: from the latest report rendered at or before it, extrapolated by the
- * elapsed time, but never past the next report (it says where playback really went, e.g. an underrun) nor more
- * than 30 ms beyond the newest one.
- */
-export function positionAt(
-  reports: readonly PosReport[],
-  now: number,
-  rate: number,
-): { turnId: number; sample: number } | null {
-  let i = reports.length - 1;
-  while (i >= 0 && (reports[i]?.time ?? 0) > now) i--;
-  const r = reports[i];
-  if (!r || r.turnId === null) return null;
-  let sample = r.sample + Math.max(0, now - r.time) * rate;
-  const next = reports[i + 1];
-  if (next && next.turnId === r.turnId) sample = Math.min(sample, next.sample);
-  else sample = Math.min(sample, r.sample + 0.03 * rate);
-  return { turnId: r.turnId, sample: Math.round(sample) };
 }

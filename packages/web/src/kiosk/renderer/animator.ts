@@ -19,6 +19,8 @@ export interface RenderedFrame {
   lipsApart: number;
   /** rAF timestamp (performance.now() clock) */
   time: number;
+  /** when this frame is expected on screen (the next display refresh), which the audio position was taken for */
+  shownAt: number;
 }
 
 const MOUTH_INDICES = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
@@ -43,7 +45,8 @@ export class Animator {
   constructor(
     private readonly renderer: FaceRenderer,
     private readonly timeline: FrameTimeline,
-    private readonly position: () => PlayingPosition | null,
+    /** what the speaker plays at page time `atMs` */
+    private readonly position: (atMs: number) => PlayingPosition | null,
     /** how long the last frame of a turn may be held when frames lag behind the audio */
     private readonly holdSamples: number,
     private readonly onFrame: (f: RenderedFrame) => void,
@@ -60,6 +63,16 @@ export class Animator {
     const last = this.frameTimes[n - 1];
     if (n < 2 || first === undefined || last === undefined || last === first) return 0;
     return ((n - 1) * 1000) / (last - first);
+  }
+
+  /** Milliseconds between display refreshes as the loop sees them (median of the last second, 8–50 ms). */
+  get frameInterval(): number {
+    const t = this.frameTimes;
+    if (t.length < 3) return 1000 / 60;
+    const gaps: number[] = [];
+    for (let i = 1; i < t.length; i++) gaps.push((t[i] ?? 0) - (t[i - 1] ?? 0));
+    gaps.sort((a, b) => a - b);
+    return Math.min(50, Math.max(8, gaps[gaps.length >> 1] ?? 1000 / 60));
   }
 
   /** Mean main-thread milliseconds per frame (choosing the frame, posing, GL calls) over the recent frames. */
@@ -84,8 +97,10 @@ export class Animator {
     this.frameTimes.push(time);
     while (this.frameTimes.length > 2 && time - (this.frameTimes[0] ?? time) > 1000) this.frameTimes.shift();
 
+    // drawn now, the frame is seen at the next refresh: show the face of the audio heard then
+    const shownAt = time + this.frameInterval;
     const w = this.weights;
-    let pos = this.position();
+    let pos = this.position(shownAt);
     if (this.override) w.set(this.override);
     else if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples)) {
       w.fill(0);
@@ -97,7 +112,7 @@ export class Animator {
     let mouth = 0;
     for (const i of MOUTH_INDICES) mouth = Math.max(mouth, w[i] ?? 0);
     const lipsApart = this.renderer.lastMouth?.open ?? 0;
-    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, lipsApart, time });
+    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, lipsApart, time, shownAt });
     this.workMs.push(performance.now() - t0);
     if (this.workMs.length > FRAME_WINDOW) this.workMs.shift();
   };
