@@ -113,6 +113,7 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
     // the server heard the browser: playback start and first visible lip motion are measured per turn
     const timed = metrics.turns.filter((t) => t.timings.playbackStart !== undefined);
     expect(timed.length).toBeGreaterThanOrEqual(1);
+    expect(metrics.turns.filter((t) => t.timings.firstLipMotion !== undefined).length).toBeGreaterThanOrEqual(1);
 
     await page.getByTestId("end-visit").click();
     await page.waitForFunction(() => (globalThis as unknown as { __mirror: MirrorStats }).__mirror?.phase === "attract", null, { timeout: 20_000 });

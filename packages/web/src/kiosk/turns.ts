@@ -116,8 +116,12 @@ export class TurnPlayback {
     const turn = this.turns.get(f.position.turnId);
     if (!turn || turn.lipMotionSent) return;
     turn.lipMotionSent = true;
-    const agoMs = Math.max(0, performance.now() - f.time);
-    this.send({ type: "playback", turnId: f.position.turnId, event: "first-lip-motion", agoMs, sample: f.position.sample });
+    const { turnId, sample } = f.position;
+    // the frame is on screen at `shownAt`, which may still be ahead: report it once it is seen
+    const report = () => this.send({ type: "playback", turnId, event: "first-lip-motion", agoMs: Math.max(0, performance.now() - f.shownAt), sample });
+    const aheadMs = f.shownAt - performance.now();
+    if (aheadMs > 0) window.setTimeout(report, aheadMs);
+    else report();
   }
 
   /** Forgets every turn (end of a visit). */
