@@ -17,3 +17,5 @@ if [[ "${1:-}" == "--test" ]] && command -v docker >/dev/null && ! docker compos
   mkdir -p "$HOME/.docker/cli-plugins"
   install -m 755 "$(dirname "$0")/../deploy/ci/docker-compose-plugin.sh" "$HOME/.docker/cli-plugins/docker-compose"
 fi
+# real photos of people for the double's tests, unpacked from Debian packages (not installed, never committed)
+if [[ "${1:-}" == "--test" ]]; then bash "$(dirname "$0")/held-out-photos.sh" || echo "warning: held-out photos unavailable; e2e/held-out-photos.test.ts will skip"; fi

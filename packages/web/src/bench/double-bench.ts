@@ -25,7 +25,8 @@ const detector = new FaceDetector({
   wasm: data.tfjsWasm ?? "/assets/tfjs-wasm/",
 });
 const photo = new FacePhoto(detector);
-const renderer = new FaceRenderer(canvas);
+// `?background=magenta`: a colour no photo has, so any gap in the posed mesh shows
+const renderer = new FaceRenderer(canvas, params.get("background") === "magenta" ? [1, 0, 1] : undefined);
 const weights = new Float32Array(ARKIT_52.length);
 const head: HeadPose = { pitch: 0, yaw: 0, roll: 0, gazeX: 0, gazeY: 0 };
 
@@ -42,10 +43,11 @@ async function load(url: string): Promise<{ ok: boolean; problem?: string; yaw?:
   return { ok: true, yaw: a.layout.detection?.yaw ?? 0, faces: a.layout.detection?.faces ?? 1, ms: a.ms };
 }
 
-function pose(named: Partial<Record<BlendshapeName, number>>): void {
+/** Draws the face with named ARKit weights and, optionally, a head pose (radians); unnamed ones are 0. */
+function pose(named: Partial<Record<BlendshapeName, number>>, turn: Partial<HeadPose> = {}): void {
   weights.fill(0);
   for (const [k, v] of Object.entries(named)) weights[BLENDSHAPE_INDEX[k as BlendshapeName]] = v ?? 0;
-  renderer.draw(weights, head);
+  renderer.draw(weights, { pitch: 0, yaw: 0, roll: 0, gazeX: 0, gazeY: 0, ...turn });
 }
 
 /** Talks (jaw and lips on a 4 Hz syllable rhythm) with idle life for `ms`, and reports the loop's numbers. */

@@ -33,7 +33,11 @@ export class FaceRenderer {
   /** main-thread milliseconds spent in the last draw (posing + GL calls) */
   lastDrawMs = 0;
 
-  constructor(readonly canvas: HTMLCanvasElement) {
+  /** @param background the colour around the photo (tests use one no photo has, to find gaps in the mesh) */
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly background: readonly [number, number, number] = [0.04, 0.04, 0.05],
+  ) {
     const gl = canvas.getContext("webgl2", { antialias: false, alpha: false, preserveDrawingBuffer: false, depth: false });
     if (!gl) throw new Error("WebGL2 is not available");
     this.gl = gl;
@@ -86,7 +90,7 @@ export class FaceRenderer {
     this.rig = null;
     this.posed = new Float32Array(0);
     this.lastMouth = null;
-    gl.clearColor(0.04, 0.04, 0.05, 1);
+    gl.clearColor(...this.background, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
   }
 
@@ -100,7 +104,7 @@ export class FaceRenderer {
     this.lastMouth = m;
     const { width, height } = this.canvas;
     gl.viewport(0, 0, width, height);
-    gl.clearColor(0.04, 0.04, 0.05, 1);
+    gl.clearColor(...this.background, 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
     const canvasAspect = height / width;
     const sx = canvasAspect > this.aspect ? 1 : canvasAspect / this.aspect;
