@@ -229,6 +229,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
       }
       case "purged":
         this.wipe();
+        this.view.farewell.show(m.record, this.view.language);
         // a declined consent is purged too, and then "nothing was recorded" is the right message
         if (this.screen !== "declined") this.showThenAttract("purged");
         return;
@@ -343,6 +344,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
     if (leaving === "sample" && screen !== "sample") this.captureFlow.closeSample();
     if (screen === "photo" && leaving !== "photo") this.captureFlow.openCamera();
     if (screen === "sample" && leaving !== "sample") this.captureFlow.openSample(this.config.autostart);
+    if (screen === "attract") this.view.farewell.clear();
     if (screen === "conversation" || screen === "farewell") this.animator?.start();
     else this.animator?.stop();
     clearTimeout(this.screenTimer);

@@ -2,6 +2,7 @@ import type { Language } from "@mirror/protocol";
 import { h, i18n, show } from "./dom.js";
 import { applyLanguage, text, type TextKey } from "./i18n.js";
 import { ConversationScreen } from "./screens/conversation.js";
+import { FarewellScreen } from "./screens/farewell.js";
 import { PhotoScreen } from "./screens/photo.js";
 import { SampleScreen } from "./screens/sample.js";
 import {
@@ -36,6 +37,8 @@ export class KioskView {
   readonly photo: PhotoScreen;
   readonly sample: SampleScreen;
   readonly conversation: ConversationScreen;
+  /** the deletion receipt at the end of a visit */
+  readonly farewell: FarewellScreen;
   private readonly sections = new Map<Screen, HTMLElement>();
   private readonly toastEl = h("div", { class: "toast", role: "alert" });
   private readonly statusEl = h("div", i18n("status.reconnecting", { class: "connection" }));
@@ -52,6 +55,7 @@ export class KioskView {
     this.photo = new PhotoScreen(() => actions.takePhoto());
     this.sample = new SampleScreen(() => actions.recordSample());
     this.conversation = new ConversationScreen(() => actions.endVisit());
+    this.farewell = new FarewellScreen();
     const sections: [Screen, HTMLElement][] = [
       ["attract", attractScreen(actions)],
       ["consent", consentScreen(actions)],
@@ -61,7 +65,7 @@ export class KioskView {
       ["clone", cloneScreen()],
       ["conversation", this.conversation.root],
       ["farewell", messageScreen("farewell", "farewell.title", "farewell.body")],
-      ["purged", messageScreen("purged", "purged.title", "purged.body")],
+      ["purged", this.farewell.root],
     ];
     root.replaceChildren(h("div", { class: "stage" }, this.canvas));
     for (const [name, el] of sections) {
@@ -87,6 +91,7 @@ export class KioskView {
     this.lang = lang;
     document.documentElement.lang = lang;
     applyLanguage(this.root, lang);
+    this.farewell.render(lang);
     for (const b of this.root.querySelectorAll<HTMLElement>("[data-lang]")) {
       b.classList.toggle("selected", b.dataset.lang === lang);
     }
