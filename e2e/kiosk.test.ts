@@ -26,8 +26,8 @@ interface LiveStats {
   pipelineOffsetsMs: number[];
 }
 
-/** the experience squeezed into 50 s, so the visit reaches its farewell by itself inside the test */
-const VISIT_MS = 50_000;
+/** the experience squeezed into 60 s, so the visit reaches its farewell by itself inside the test */
+const VISIT_MS = 60_000;
 const SHORT: ExperienceScript = {
   ...EXPERIENCE,
   hardCapMs: VISIT_MS,

@@ -17,6 +17,8 @@ describe("web assets build", () => {
         "/assets/face-worker.js",
         "/assets/double-bench.js",
         "/bench/double",
+        "/assets/av-bench.js",
+        "/bench/av",
         ...["blazeface", "facemesh", "iris"].flatMap((m) => [`/models/human/${m}.json`, `/models/human/${m}.bin`]),
         ...["", "-simd", "-threaded-simd"].map((v) => `/assets/tfjs-wasm/tfjs-backend-wasm${v}.wasm`),
       ].sort(),
@@ -26,7 +28,7 @@ describe("web assets build", () => {
     const kiosk = new TextDecoder().decode(assets.get("/")?.body);
     expect(kiosk).toContain('data-face-models="/models/human/"');
     expect(kiosk).toContain('data-tfjs-wasm="/assets/tfjs-wasm/"');
-    for (const page of ["/", "/console", "/bench/double"]) {
+    for (const page of ["/", "/console", "/bench/double", "/bench/av"]) {
       const html = new TextDecoder().decode(assets.get(page)?.body);
       expect(assets.get(page)?.contentType).toMatch(/^text\/html/);
       const refs = [...html.matchAll(/"(\/assets\/[^"?]+)\?v=[^"]+"/g)].map((m) => m[1] ?? "");
