@@ -32,3 +32,14 @@ export const OUTPUT_SAMPLE_RATE = 24_000;
 export const MIC_SAMPLE_RATE = 16_000;
 export const MIC_FRAME_SAMPLES = 320;
 export const LIP_FPS = 60;
+
+/**
+ * Head and eye rotations that may ride along with a frame (radians), in the order Live Link Face sends them
+ * after the 52 curves. A lip-sync's rotations are what speech adds (nods, drift, saccades); they fade to 0 at
+ * rest, so a receiver adds them to its own idle motion.
+ */
+export const HEAD_ROTATIONS = [
+  "headYaw", "headPitch", "headRoll", "leftEyeYaw", "leftEyePitch", "leftEyeRoll", "rightEyeYaw", "rightEyePitch", "rightEyeRoll",
+] as const;
+/** An eyeLook curve at 1 turns the eye this far (ARKit's eyes reach about ±30°). */
+export const EYE_LOOK_RANGE_RAD = 0.5;

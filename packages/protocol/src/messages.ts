@@ -141,8 +141,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("frames"),
     turnId,
-    /** each frame: the output sample it belongs to, and 52 weights in ARKIT_52 order */
-    frames: z.array(z.object({ sample: z.number().int().nonnegative(), w: z.array(z.number()).length(52) })),
+    /** each frame: the output sample it belongs to, 52 weights in ARKIT_52 order, and optionally the 9 head/eye rotations (HEAD_ROTATIONS) */
+    frames: z.array(z.object({ sample: z.number().int().nonnegative(), w: z.array(z.number()).length(52), r: z.array(z.number()).length(9).optional() })),
   }),
   z.object({ type: z.literal("turn-end"), turnId, totalSamples: z.number().int().nonnegative() }),
   z.object({ type: z.literal("interrupt"), turnId }),

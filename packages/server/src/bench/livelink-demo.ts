@@ -110,6 +110,10 @@ async function main(): Promise<void> {
     mouthMovingOutsideVoiceBeyondOneFrame: mouthOutside.filter((d) => d > TOLERANCE_MS + percentile(jitter, 0.95)).length,
     mouthOutsideVoiceMs: { count: mouthOutside.length, p50: r(percentile(mouthOutside, 0.5)), max: r(mouthOutside[mouthOutside.length - 1] ?? 0) },
     voicedInteriorPacketsMoving: `${voicedInteriorMoving}/${voicedInterior}`,
+    // head and eyes: how far they travel, and how many distinct gaze directions the packets show
+    headYawRangeRad: r(Math.max(...frames.map((f) => f.curves.HeadYaw)) - Math.min(...frames.map((f) => f.curves.HeadYaw))),
+    distinctEyeYaws: new Set(frames.map((f) => f.curves.LeftEyeYaw.toFixed(3))).size,
+    browInnerUpMax: r(Math.max(...frames.map((f) => f.curves.BrowInnerUp))),
   };
   writeFileSync(join(out, "livelink-check.json"), JSON.stringify(result, null, 2));
   console.log(stdout.split("\n").filter((l) => l.startsWith("sink ")).join("\n"));

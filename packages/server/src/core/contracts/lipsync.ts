@@ -13,6 +13,8 @@ export type LipsyncInput =
 export interface LipFrame {
   sample: number;
   weights: Float32Array;
+  /** what speech adds to head and eyes (HEAD_ROTATIONS order, radians), when the lip-sync makes them */
+  rotations?: Float32Array;
 }
 
 export interface LipsyncSession {

@@ -34,7 +34,11 @@ export class BrowserSink implements Sink {
         this.channel.send({
           type: "frames",
           turnId: ev.turnId,
-          frames: ev.frames.map((f) => ({ sample: f.sample, w: Array.from(f.weights, (x) => Math.round(x * 1000) / 1000) })),
+          frames: ev.frames.map((f) => ({
+            sample: f.sample,
+            w: Array.from(f.weights, (x) => Math.round(x * 1000) / 1000),
+            ...(f.rotations ? { r: Array.from(f.rotations, (x) => Math.round(x * 10000) / 10000) } : {}),
+          })),
         });
         break;
       case "turn-end":

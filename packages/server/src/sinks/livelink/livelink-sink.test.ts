@@ -133,6 +133,26 @@ describe("Live Link sink over 127.0.0.1", () => {
     expect(stats.turns.find((t) => t.turnId === 2)!.interruptToNeutralMs!).toBeLessThanOrEqual(2 * (1000 / 60) + 4);
   });
 
+  it("sends the head and eye rotations that ride with the frames, on top of the idle head", async () => {
+    await start();
+    sink.write({ type: "turn-start", turnId: 4, sampleRate: SR, fps: LIP_FPS });
+    const rotations = Float32Array.from([0.02, -0.03, 0.2, 0.1, -0.05, 0, 0.1, -0.05, 0]);
+    const audioAt = wallMs();
+    sink.write({ type: "audio", turnId: 4, pcm: new Float32Array(480), sample: 0 });
+    sink.write({ type: "frames", turnId: 4, frames: replyFrames(0.5, 0, 0.5).map((f) => ({ ...f, rotations })) });
+    await sleep(400);
+    const during = rx.frames.filter((f) => f.receivedAt - audioAt > 100 && f.receivedAt - audioAt < 350);
+    expect(during.length).toBeGreaterThan(8);
+    for (const f of during) {
+      expect(f.curves.LeftEyeYaw).toBeCloseTo(0.1, 5);
+      expect(f.curves.RightEyeYaw).toBeCloseTo(0.1, 5);
+      expect(f.curves.LeftEyePitch).toBeCloseTo(-0.05, 5);
+      // the idle sway rolls at most ±0.01 rad
+      expect(f.curves.HeadRoll).toBeGreaterThan(0.185);
+    }
+    expect(rx.rejected).toEqual([]);
+  });
+
   it("shifts the face by the audio offset, and follows a reported playback start", async () => {
     await start(150);
     sink.write({ type: "turn-start", turnId: 3, sampleRate: SR, fps: LIP_FPS });

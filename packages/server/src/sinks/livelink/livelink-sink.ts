@@ -95,7 +95,7 @@ export class LiveLinkSink implements Sink {
         this.audioSeen.add(ev.turnId);
         return this.post({ type: "audio", turnId: ev.turnId, at: wallMs() });
       case "frames":
-        return this.post({ type: "frames", turnId: ev.turnId, frames: ev.frames.map((f) => ({ sample: f.sample, weights: f.weights })) });
+        return this.post({ type: "frames", turnId: ev.turnId, frames: ev.frames.map((f) => ({ sample: f.sample, weights: f.weights, rotations: f.rotations })) });
       case "turn-end":
         return this.post({ type: "turn-end", turnId: ev.turnId, totalSamples: ev.totalSamples });
       case "interrupt":

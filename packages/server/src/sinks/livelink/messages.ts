@@ -15,7 +15,7 @@ export interface SenderConfig {
 export type ToSender =
   | { type: "turn-start"; turnId: number }
   | { type: "audio"; turnId: number; at: number }
-  | { type: "frames"; turnId: number; frames: Array<{ sample: number; weights: Float32Array }> }
+  | { type: "frames"; turnId: number; frames: Array<{ sample: number; weights: Float32Array; rotations?: Float32Array | undefined }> }
   | { type: "turn-end"; turnId: number; totalSamples: number }
   | { type: "interrupt"; turnId: number; at: number }
   | { type: "playback"; turnId: number; at: number }

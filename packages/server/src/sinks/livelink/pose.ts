@@ -3,12 +3,11 @@
  * from the eyeLook curves (as the iPhone app reports both), and a head that moves a little: a slow sway and
  * small nods that follow speech and brow raises. Angles in radians, as Live Link Face records them.
  */
-import { ARKIT_52, BLENDSHAPE_INDEX as I } from "@mirror/protocol";
+import { ARKIT_52, BLENDSHAPE_INDEX as I, EYE_LOOK_RANGE_RAD } from "@mirror/protocol";
 import { LIVELINK_VALUE_COUNT } from "./packet.js";
 
 const N = ARKIT_52.length;
-/** full eyeLook curve ≈ this rotation (ARKit's eyes reach about ±30°) */
-const EYE_RANGE_RAD = 0.5;
+const EYE_RANGE_RAD = EYE_LOOK_RANGE_RAD;
 
 export interface HeadPose {
   yaw: number;
@@ -16,7 +15,11 @@ export interface HeadPose {
   roll: number;
 }
 
-export function liveLinkValues(weights: ArrayLike<number>, head: HeadPose, out = new Float32Array(LIVELINK_VALUE_COUNT)): Float32Array {
+/**
+ * `rotations` (HEAD_ROTATIONS order), when the lip-sync made them, are what speech adds: they add to the idle
+ * head and replace the eyes read from the eyeLook curves.
+ */
+export function liveLinkValues(weights: ArrayLike<number>, head: HeadPose, out = new Float32Array(LIVELINK_VALUE_COUNT), rotations: ArrayLike<number> | null = null): Float32Array {
   for (let k = 0; k < N; k++) out[k] = weights[k] ?? 0;
   const w = (k: number) => weights[k] ?? 0;
   out[N] = head.yaw;
@@ -29,6 +32,7 @@ export function liveLinkValues(weights: ArrayLike<number>, head: HeadPose, out =
   out[N + 6] = EYE_RANGE_RAD * (w(I.eyeLookInRight) - w(I.eyeLookOutRight));
   out[N + 7] = EYE_RANGE_RAD * (w(I.eyeLookUpRight) - w(I.eyeLookDownRight));
   out[N + 8] = 0;
+  if (rotations) for (let k = 0; k < 9; k++) out[N + k] = (k < 3 ? (out[N + k] ?? 0) : 0) + (rotations[k] ?? 0);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * else the arrival of its first audio), shifted by the configured audio offset and scaled by the playback rate.
  * Before that, after the turn, and after an interrupt, the face is neutral (still blinking now and then).
  */
-import { ARKIT_52, BLENDSHAPE_INDEX as I } from "@mirror/protocol";
+import { ARKIT_52, BLENDSHAPE_INDEX as I, HEAD_ROTATIONS } from "@mirror/protocol";
 
 export interface SchedulerOptions {
   sampleRate: number;
@@ -18,6 +18,8 @@ export interface SchedulerOptions {
 interface TimedFrame {
   sample: number;
   weights: ArrayLike<number>;
+  /** what speech adds to head and eyes (HEAD_ROTATIONS), when the lip-sync made it */
+  rotations?: ArrayLike<number> | undefined;
 }
 
 interface TurnState {
@@ -30,6 +32,8 @@ interface TurnState {
 
 export interface ScheduledPose {
   weights: Float32Array;
+  /** the turn's head/eye rotations at this moment, or null (neutral face, or a lip-sync without them) */
+  rotations: Float32Array | null;
   /** the reply turn this pose comes from, null for the neutral face */
   turnId: number | null;
 }
@@ -39,6 +43,7 @@ const N = ARKIT_52.length;
 export class LiveLinkScheduler {
   private turn: TurnState | null = null;
   private readonly out = new Float32Array(N);
+  private readonly rot = new Float32Array(HEAD_ROTATIONS.length);
   private readonly blink: IdleBlink;
 
   constructor(private readonly o: SchedulerOptions) {
@@ -96,22 +101,23 @@ export class LiveLinkScheduler {
       if (t.totalSamples !== null && sample > Math.max(t.totalSamples, last.sample) + frameLen) {
         this.turn = null;
       } else if (sample >= (t.frames[0]?.sample ?? 0)) {
-        this.interpolate(t, sample);
-        return { weights: this.out, turnId: t.id };
+        const rotated = this.interpolate(t, sample);
+        return { weights: this.out, rotations: rotated ? this.rot : null, turnId: t.id };
       }
     }
     this.out.fill(0);
     const lid = this.blink.at(frameNumber);
     this.out[I.eyeBlinkLeft] = lid;
     this.out[I.eyeBlinkRight] = lid;
-    return { weights: this.out, turnId: null };
+    return { weights: this.out, rotations: null, turnId: null };
   }
 
   private current(turnId: number): TurnState | null {
     return this.turn?.id === turnId ? this.turn : null;
   }
 
-  private interpolate(t: TurnState, sample: number): void {
+  /** Writes the pose at `sample` into out (and rot); true when the frames carry rotations. */
+  private interpolate(t: TurnState, sample: number): boolean {
     const fs = t.frames;
     // frames behind the clock are no longer needed (keep one for interpolation)
     let i = 0;
@@ -120,10 +126,17 @@ export class LiveLinkScheduler {
     const a = fs[0]!;
     const b = fs[1];
     const x = b && b.sample > a.sample ? Math.min(1, Math.max(0, (sample - a.sample) / (b.sample - a.sample))) : 0;
-    for (let k = 0; k < N; k++) {
-      const va = a.weights[k] ?? 0;
-      this.out[k] = b ? va + x * ((b.weights[k] ?? 0) - va) : va;
-    }
+    lerp(a.weights, b?.weights, x, this.out);
+    if (!a.rotations) return false;
+    lerp(a.rotations, b?.rotations ?? a.rotations, x, this.rot);
+    return true;
+  }
+}
+
+function lerp(a: ArrayLike<number>, b: ArrayLike<number> | undefined, x: number, out: Float32Array): void {
+  for (let k = 0; k < out.length; k++) {
+    const va = a[k] ?? 0;
+    out[k] = b ? va + x * ((b[k] ?? 0) - va) : va;
   }
 }
 

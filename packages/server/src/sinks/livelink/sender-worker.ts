@@ -20,6 +20,7 @@ const post = (m: FromSender) => port.postMessage(m);
 const scheduler = new LiveLinkScheduler(cfg);
 const head = new HeadMotion(cfg.fps);
 const values = new Float32Array(LIVELINK_VALUE_COUNT);
+const IDLE = new Float32Array(52);
 const socket = createSocket(cfg.host.includes(":") ? "udp6" : "udp4");
 const period = 1000 / cfg.fps;
 const jitters: number[] = [];
@@ -51,7 +52,8 @@ function sendOne(due: number): void {
   const at = wallMs();
   lateness.push(at - due);
   const pose = scheduler.poseAt(at, frame);
-  liveLinkValues(pose.weights, head.next(frame, pose.weights), values);
+  // with the lip-sync's own head motion, the idle head only sways (no nods of its own from the jaw)
+  liveLinkValues(pose.weights, head.next(frame, pose.rotations ? IDLE : pose.weights), values, pose.rotations);
   const packet = encodeLiveLinkPacket({ deviceId: cfg.deviceId, subject: cfg.subject, frame, subFrame: 0, fpsNumerator: cfg.fps, fpsDenominator: 1, values });
   socket.send(packet, cfg.port, address, (err) => {
     if (err) sendErrors++;
@@ -85,6 +87,22 @@ function loop(): void {
   // far behind (the machine stalled): keep the cadence from now on instead of sending a burst
   if (wallMs() - (t0 + frame * period) > 2 * period) t0 = wallMs() - frame * period;
   timer = setTimeout(loop, Math.max(0, t0 + frame * period - WAKE_EARLY_MS - wallMs()));
+}
+
+/** Runs the per-packet work until the JIT has compiled it, so the first real packets are not late. */
+function prime(): void {
+  const warm = new LiveLinkScheduler(cfg);
+  const warmHead = new HeadMotion(cfg.fps);
+  const rotations = new Float32Array(9);
+  warm.turnStart(0);
+  warm.audio(0, 0);
+  warm.frames(0, Array.from({ length: 60 }, (_, n) => ({ sample: (n * cfg.sampleRate) / cfg.fps, weights: new Float32Array(52).fill(0.1), rotations })));
+  for (let n = 0; n < 600; n++) {
+    const pose = warm.poseAt(n * 2, n);
+    liveLinkValues(pose.weights, warmHead.next(n, pose.rotations ? IDLE : pose.weights), values, pose.rotations);
+    encodeLiveLinkPacket({ deviceId: cfg.deviceId, subject: cfg.subject, frame: n, subFrame: 0, fpsNumerator: cfg.fps, fpsDenominator: 1, values });
+    precise.until(wallMs());
+  }
 }
 
 function stats(): LiveLinkStats {
@@ -139,6 +157,16 @@ void (async () => {
     address = (await lookup(cfg.host)).address;
   } catch (err) {
     post({ type: "error", message: `cannot resolve ${cfg.host}: ${(err as Error).message}` });
+  }
+  // bound now: an unbound socket binds on its first send, asynchronously, and holds the first packets back
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  prime();
+  // the first sends and timers load code lazily (tens of ms on a busy machine): send a few datagrams to this
+  // socket itself, through the same path, before the first real packet
+  const self = socket.address();
+  for (let n = 0; n < 20; n++) {
+    await new Promise<void>((resolve) => socket.send(Buffer.alloc(1), self.port, self.family === "IPv6" ? "::1" : "127.0.0.1", () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
   t0 = wallMs();
   post({ type: "ready" });

@@ -4,11 +4,13 @@
  * attack/release smoothing, then blinks and brows.
  */
 import { ARKIT_52, BLENDSHAPE_INDEX } from "@mirror/protocol";
-import type { Random } from "../../../core/clock.js";
+import { seededRandom, type Random } from "../../../core/clock.js";
 import { PhonemeTrack } from "./coarticulation.js";
 import { AudioFeatures } from "./features.js";
 import type { FrameFeatures } from "./features.js";
+import { HeadAndGaze } from "./head.js";
 import { FaceLife } from "./life.js";
+import { PitchTracker } from "./pitch.js";
 import { FAST_SHAPES, JAW_FOLLOWERS, pairIndices } from "./poses.js";
 
 export interface AnimatorOptions {
@@ -51,6 +53,8 @@ const N = ARKIT_52.length;
 
 export class FaceAnimator {
   readonly features: AudioFeatures;
+  readonly pitch: PitchTracker;
+  private readonly head: HeadAndGaze;
   readonly phonemes: PhonemeTrack;
   private readonly life: FaceLife;
   private readonly smoothed = new Float32Array(N);
@@ -65,13 +69,16 @@ export class FaceAnimator {
     this.features = new AudioFeatures(opts.sampleRate);
     this.phonemes = new PhonemeTrack(opts.sampleRate);
     this.life = new FaceLife(opts.sampleRate, opts.random, opts.blinks);
+    this.pitch = new PitchTracker(opts.sampleRate);
+    // its own random sequence, so head and gaze do not shift the blinks of a seeded face
+    this.head = new HeadAndGaze(opts.sampleRate, opts.fps, seededRandom(Math.floor(opts.random() * 2 ** 31)));
     const a = (tau: number) => 1 - Math.exp(-1 / (opts.fps * tau));
     this.alpha = { attack: a(SMOOTH.attack), release: a(SMOOTH.release), fastAttack: a(SMOOTH.fastAttack), fastRelease: a(SMOOTH.fastRelease) };
     this.s = (seconds) => Math.round(seconds * opts.sampleRate);
   }
 
-  /** The pose of the frame at `sample`; frames must be asked for in order. */
-  frame(sample: number): Float32Array {
+  /** The pose of the frame at `sample` (weights and what speech adds to head and eyes); frames in order. */
+  frame(sample: number): { weights: Float32Array; rotations: Float32Array } {
     const here = this.features.at(sample, this.s(FEATURE_HALF_S));
     if (here.db > this.peakDb) this.peakDb = Math.max(MIN_PEAK_DB, here.db);
     const loud = this.loudness(here.db);
@@ -101,8 +108,10 @@ export class FaceAnimator {
     for (let k = 0; k < N; k++) out[k] = clamp01((this.smoothed[k] ?? 0) * gate);
     // ARKit's mouthClose closes the lips over an open jaw: seal them for p/b/m whatever the jaw does
     out[I.mouthClose] = Math.max(out[I.mouthClose] ?? 0, this.closure * (out[I.jawOpen] ?? 0));
-    this.life.apply(sample, this.syllablePeak(sample, loud), out);
-    return out;
+    const peak = this.syllablePeak(sample, loud);
+    this.life.apply(sample, peak, out);
+    const rotations = this.head.step(sample, { f0: this.pitch.at(sample), loud, syllablePeak: peak, speaking: gate }, out);
+    return { weights: out, rotations };
   }
 
   private loudness(db: number): number {

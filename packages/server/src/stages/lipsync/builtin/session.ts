@@ -44,6 +44,7 @@ export class BuiltinLipsyncSession implements LipsyncSession {
     switch (input.type) {
       case "audio":
         this.animator.features.push(input.pcm, input.sample);
+        this.animator.pitch.push(input.pcm, input.sample);
         break;
       case "phoneme":
         this.animator.phonemes.add(input.phoneme, input.alphabet, input.startSample, input.endSample);
@@ -77,9 +78,9 @@ export class BuiltinLipsyncSession implements LipsyncSession {
 
   private pump(): void {
     for (let s = this.frameSample(this.next); !this.stopped && this.ready(s); s = this.frameSample(this.next)) {
-      const weights = this.animator.frame(s);
+      const { weights, rotations } = this.animator.frame(s);
       this.mouth = Math.max(...MOUTH.map((k) => weights[k] ?? 0));
-      this.queue.push({ sample: s, weights });
+      this.queue.push({ sample: s, weights, rotations });
       this.next++;
     }
     if (this.ended && !this.stopped) {
