@@ -57,7 +57,7 @@ describe("head, gaze and brows from prosody", () => {
     const around = accented.filter((f) => f.t >= 2 && f.t < 2.4);
     expect(Math.max(...around.map((f) => f.brow))).toBeGreaterThan(0.12);
     // the nod: head pitch dips below what the flat run does at the same moment
-    const dip = Math.min(...around.map((f, i) => f.rot[1]! - flat[flat.indexOf(flat.find((g) => g.t === f.t)!)]!.rot[1]!));
+    const dip = Math.min(...around.map((f) => f.rot[1]! - flat.find((g) => g.t === f.t)!.rot[1]!));
     expect(dip).toBeLessThan(-0.008);
     // and it settles again
     expect(accented.filter((f) => f.t > 3.6).every((f) => f.brow < 0.1)).toBe(true);
