@@ -2,6 +2,7 @@
  * Built-in lip-sync against the voice: first-frame latency (cold and warm) and mouth/voice edge offsets.
  *
  *   npx tsx packages/server/src/bench/lipsync-alignment.ts                 # the fixture visitor's demo replies, in-process
+ *   npx tsx packages/server/src/bench/lipsync-alignment.ts --audio-only    # the same replies, lip-sync given no phoneme timings
  *   npx tsx packages/server/src/bench/lipsync-alignment.ts --demo out/demo # a `mirror demo` output: reply-NN.wav + frames-NN.jsonl
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -29,7 +30,7 @@ function fromDemo(dir: string): Array<{ pcm: Float32Array; frames: AlignedFrame[
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { demo: { type: "string" } } });
+  const { values } = parseArgs({ options: { demo: { type: "string" }, "audio-only": { type: "boolean", default: false } } });
   let replies: Array<{ pcm: Float32Array; frames: AlignedFrame[] }>;
   if (values.demo) replies = fromDemo(values.demo);
   else {
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     const lipsync = createBuiltinLipsync({ random: seededRandom(3) });
     await warmUpSpeech(lipsync);
     for (const r of FIXTURE_REPLIES) {
-      const run = await speakWithLips(r, { lipsync });
+      const run = await speakWithLips(r, { lipsync, phonemes: !values["audio-only"] });
       firsts.push(run.firstFrameMs);
       replies.push({ pcm: run.pcm, frames: run.frames.map((f) => ({ sample: f.sample, mouth: mouthOf(f.weights) })) });
     }
