@@ -47,6 +47,15 @@ export function cloneFigure(results: readonly ReplayResult[]): Figure {
   return figure("cloneMs", "clone time: sample → voice ready", "ms", results.map((r) => r.cloneMs).filter((x): x is number => x !== null), "server");
 }
 
+/** Voice similarity to the sample (score × 100, audio/similarity.ts) of the base voice and of the clone, per visit. */
+export function similarityFigures(results: readonly ReplayResult[]): Figure[] {
+  const sims = results.map((r) => r.similarity).filter((s): s is NonNullable<typeof s> => s !== null);
+  return [
+    figure("voiceSimilarityBase", "voice similarity to the sample: base voice", "%", sims.map((s) => Math.round(s.base * 1000) / 10), "server"),
+    figure("voiceSimilarityConverted", "voice similarity to the sample: converted clone", "%", sims.map((s) => Math.round(s.converted * 1000) / 10), "server"),
+  ].filter((f) => f.values.length > 0);
+}
+
 /** The per-turn waterfall: every mark of every turn, for the plot. */
 export function waterfall(results: readonly ReplayResult[]): Array<{ label: string; timings: TurnTimings }> {
   return results.flatMap((r, run) => r.turns.map((t) => ({ label: `run ${run + 1} · turn ${t.index}${t.interrupted ? " (cut)" : ""}`, timings: t.timings })));

@@ -12,7 +12,7 @@ import { createDialoguePlan } from "../script/plan.js";
 import { browserBench } from "./browser-bench.js";
 import { measureConcurrency } from "./concurrency.js";
 import { mergeConfig, ProfileFakes, startProfileFakes } from "./profile-fakes.js";
-import { cloneFigure, figure, timingFigures, waterfall } from "./figures.js";
+import { cloneFigure, figure, similarityFigures, timingFigures, waterfall } from "./figures.js";
 import { renderBenchHtml, type BenchReport, type ProfileReport } from "./html.js";
 
 export const BenchProfile = z.object({
@@ -70,7 +70,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         results.push(await replayVisit(v, { providers, plan, clock: systemClock, random: seededRandom(run + 1), speed }));
       }
     }
-    const figures = [...timingFigures(results, "server"), cloneFigure(results)];
+    const figures = [...timingFigures(results, "server"), cloneFigure(results), ...similarityFigures(results)];
     const report: ProfileReport = { name: profile.name, description: profile.description, injectedDelays: profile.injectedDelays, figures, waterfall: waterfall(results), avOffsets: [], fps: [] };
     if (o.browser) {
       const browserTurns: TurnRecord[] = [];

@@ -45,7 +45,7 @@ export const HELD_OUT_VOICES: ReadonlyArray<{ label: string; language: Language;
   { label: "male (flite kal16)", language: "en", make: (t) => flite("kal16", t) },
   { label: "male (flite kal16, 8 % lower)", language: "en", make: (t) => speed(flite("kal16", t), 0.92) },
   { label: "female (espeak-ng en-us+f4)", language: "en", make: (t) => espeak("en-us+f4", t) },
-  { label: "female (flite kal16, 45 % higher)", language: "en", make: (t) => speed(flite("kal16", t), 1.45) },
+  { label: "higher male (flite kal16, 45 % higher)", language: "en", make: (t) => speed(flite("kal16", t), 1.45) },
   { label: "Dutch female (espeak-ng nl+f4)", language: "nl", make: (t) => espeak("nl+f4", t) },
   { label: "Dutch male (espeak-ng nl+m7)", language: "nl", make: (t) => espeak("nl+m7", t) },
 ];
