@@ -76,7 +76,7 @@ export const MirrorConfig = z.object({
   language: Language.default("en"),
   stages: z
     .object({
-      vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(550) }).prefault({}),
+      vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(160) }).prefault({}),
       stt: z.object({ provider: z.enum(["pocketsphinx"]).default("pocketsphinx") }).prefault({}),
       llm: LlmConfig,
       tts: TtsConfig,

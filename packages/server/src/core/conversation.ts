@@ -7,8 +7,10 @@ import type { Sink } from "./contracts/sink.js";
 import type { Stt, SttStream } from "./contracts/stt.js";
 import type { Tts } from "./contracts/tts.js";
 import type { Vad, VadOptions, VadSession } from "./contracts/vad.js";
+import { EndOfTurnPolicy, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
 import { isAbort } from "./errors.js";
 import { runReply, type ReplyResult } from "./pipeline.js";
+import { SpeculativeLlm } from "./speculation.js";
 import { Turn, type TurnListener } from "./turn.js";
 import type { Visit } from "./visit.js";
 
@@ -49,6 +51,41 @@ export interface ConversationOptions {
   preRollMs?: number;
   /** how long after a reply's last sample the double still counts as audible when the player never says "ended" */
   playbackGraceMs?: number;
+  /** end-of-turn rule: how much silence after the visitor's last segment commits the turn (see core/endpointing.ts) */
+  endpointing?: EndpointingOptions;
+  /** start the brain on the STT final before the turn is committed (cancelled if the visitor goes on); default true */
+  speculative?: boolean;
+}
+
+/** One stretch of speech between VAD onset and offset, transcribed by its own STT stream. */
+interface Segment {
+  stream: SttStream;
+  abort: AbortController;
+  lastPartial: string;
+  final: Promise<string>;
+  resolveFinal: (text: string) => void;
+  speechEndSample: number;
+  speechEnd: number;
+}
+
+/** A turn heard in full but not yet committed: waiting for the policy's silence, maybe with the brain already at work. */
+interface PendingTurn {
+  text: string;
+  speechEnd: number;
+  sttFinal: number;
+  commitSample: number;
+  reason: EndpointReason;
+  prepared: PreparedReply;
+  speculation: SpeculativeLlm | null;
+  safety: NodeJS.Timeout;
+}
+
+interface PreparedReply {
+  turnIndex: number;
+  historyLength: number;
+  userText: string;
+  phase: { id: string; farewell: boolean };
+  request: Parameters<typeof runReply>[1];
 }
 
 interface ActiveReply {
@@ -61,15 +98,21 @@ interface ActiveReply {
 }
 
 /**
- * Turn-taking for one visit: mic frames → VAD → STT → a reply turn; visitor speech while the double talks
- * aborts the reply (barge-in) through the turn's AbortController and an interrupt that overtakes queued data.
+ * Turn-taking for one visit: mic frames → VAD segments → STT → end-of-turn policy → a reply turn. The brain may start
+ * on a segment's final before the turn is committed and is cancelled if the visitor goes on. Visitor speech while
+ * the double talks aborts the reply (barge-in) through the turn's AbortController and an interrupt that overtakes
+ * queued data.
  */
 export class Conversation {
   private readonly vad: VadSession;
-  private stt: SttStream | null = null;
-  /** aborts the utterance being transcribed (visit ends mid-sentence): the STT provider frees its decoder */
-  private sttAbort: AbortController | null = null;
-  private utteranceId = 0;
+  private readonly policy: EndOfTurnPolicy;
+  /** the segment being spoken now */
+  private current: Segment | null = null;
+  /** segments' finals are handled in speaking order, whatever order the STT finishes them in */
+  private finals: Promise<void> = Promise.resolve();
+  /** the visitor's words of the turn being assembled (segments already final) */
+  private heard = "";
+  private pending: PendingTurn | null = null;
   private turnCounter = 0;
   private active: ActiveReply | null = null;
   /** words of an utterance whose reply was cut before it was heard: said again with the next one */
@@ -81,11 +124,12 @@ export class Conversation {
 
   constructor(private readonly o: ConversationOptions) {
     this.vad = o.stages.vad.open(o.vad);
+    this.policy = new EndOfTurnPolicy(o.endpointing);
   }
 
   /** The double speaks first (turn 0): the greeting in the visitor's own voice. */
   greet(): Promise<void> {
-    return this.startReply("", null);
+    return this.startReply(this.prepare(""), null, null);
   }
 
   pushMic(frame: Int16Array): void {
@@ -97,11 +141,12 @@ export class Conversation {
     this.preRoll.push(frame);
     const keep = Math.ceil(((this.o.preRollMs ?? 300) * MIC_SAMPLE_RATE) / 1000 / Math.max(1, frame.length));
     while (this.preRoll.length > keep) this.preRoll.shift();
-    this.stt?.push(frame);
+    this.current?.stream.push(frame);
     for (const ev of events) {
       if (ev.type === "speech-start") this.onSpeechStart(ev.sample);
       else this.onSpeechEnd(ev.sample);
     }
+    this.commitIfDue();
   }
 
   /** What the player reports (browser or the demo's simulated player). */
@@ -138,9 +183,9 @@ export class Conversation {
   close(): void {
     this.closed = true;
     this.active?.turn.abort("conversation closed");
-    this.sttAbort?.abort();
-    this.sttAbort = null;
-    this.stt = null;
+    this.cancelPending();
+    this.current?.abort.abort();
+    this.current = null;
   }
 
   private timeOfSample(sample: number): number {
@@ -151,14 +196,18 @@ export class Conversation {
   private onSpeechStart(sample: number): void {
     const onset = this.timeOfSample(sample);
     const a = this.active;
-    if (a) this.interrupt(a, onset);
-    const id = ++this.utteranceId;
-    this.sttAbort?.abort();
-    this.sttAbort = new AbortController();
-    const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: this.sttAbort.signal });
-    this.stt = stream;
+    if (a && !a.ended) this.interrupt(a, onset);
+    // the visitor goes on: the turn is not over, and whatever the brain started on is thrown away
+    this.cancelPending();
+    this.current?.abort.abort();
+    const abort = new AbortController();
+    let resolveFinal: (text: string) => void = () => undefined;
+    const final = new Promise<string>((resolve) => (resolveFinal = resolve));
+    const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: abort.signal });
+    const seg: Segment = { stream, abort, lastPartial: "", final, resolveFinal, speechEndSample: sample, speechEnd: onset };
+    this.current = seg;
     for (const f of this.preRoll) stream.push(f);
-    void this.readPartials(id, stream);
+    void this.readSegment(seg);
   }
 
   private interrupt(a: ActiveReply, onset: number): void {
@@ -172,46 +221,107 @@ export class Conversation {
     a.ended = true;
   }
 
-  private async readPartials(id: number, stream: SttStream): Promise<void> {
+  private async readSegment(seg: Segment): Promise<void> {
     try {
-      for await (const ev of stream.events) {
-        if (id !== this.utteranceId || this.closed) return;
-        if (ev.type === "partial") this.o.onEvent({ type: "transcript", turnId: this.turnCounter + 1, text: ev.text, final: false });
-        else this.pendingFinal?.(ev.text);
+      for await (const ev of seg.stream.events) {
+        if (this.closed) break;
+        if (ev.type === "partial") {
+          seg.lastPartial = ev.text;
+          const text = [this.heard, ev.text].filter(Boolean).join(" ");
+          this.o.onEvent({ type: "transcript", turnId: this.turnCounter, text, final: false });
+        } else seg.resolveFinal(ev.text);
       }
     } catch (err) {
       if (!isAbort(err)) this.o.onEvent({ type: "error", code: "stt-failed", message: String((err as Error).message ?? err) });
-      this.pendingFinal?.("");
     }
+    seg.resolveFinal("");
   }
-
-  private pendingFinal: ((text: string) => void) | null = null;
 
   private onSpeechEnd(sample: number): void {
-    const stream = this.stt;
-    if (!stream) return;
-    const speechEnd = this.timeOfSample(sample);
-    const id = this.utteranceId;
-    this.stt = null;
-    this.sttAbort = null; // an ended stream finishes on its own and frees its decoder
-    const final = new Promise<string>((resolve) => (this.pendingFinal = resolve));
-    stream.end();
-    void final.then((text) => {
-      this.pendingFinal = null;
-      if (id !== this.utteranceId || this.closed) return;
-      const sttFinal = this.o.clock.now();
-      const words = [this.carryText, text.trim()].filter(Boolean).join(" ");
-      if (!text.trim()) {
-        if (!this.active) this.o.onEvent({ type: "listening" });
-        return;
-      }
-      this.carryText = "";
-      void this.startReply(words, { speechEnd, sttFinal });
-    });
+    const seg = this.current;
+    if (!seg) return;
+    this.current = null;
+    seg.speechEndSample = sample;
+    seg.speechEnd = this.timeOfSample(sample);
+    seg.stream.end(); // an ended stream finishes on its own and frees its decoder
+    this.finals = this.finals.then(() => seg.final).then((text) => this.onSegmentFinal(seg, text));
   }
 
-  private async startReply(userText: string, marks: { speechEnd: number; sttFinal: number } | null): Promise<void> {
+  private onSegmentFinal(seg: Segment, text: string): void {
+    if (this.closed) return;
+    const sttFinal = this.o.clock.now();
+    if (text.trim()) this.heard = [this.heard, text.trim()].filter(Boolean).join(" ");
+    if (this.current) return; // the visitor is speaking again: the turn goes on
+    if (!this.heard) {
+      if (!this.active && !this.pending) this.o.onEvent({ type: "listening" });
+      return;
+    }
+    const decision = this.policy.decide(this.heard, seg.lastPartial);
+    const prepared = this.prepare([this.carryText, this.heard].filter(Boolean).join(" "));
+    const speculation = this.o.speculative === false ? null : new SpeculativeLlm(this.o.stages.llm, prepared.request, () => this.o.clock.now());
+    const commitSample = seg.speechEndSample + Math.round((decision.silenceMs * MIC_SAMPLE_RATE) / 1000);
+    // the mic stream is the clock of the wait; this only covers a microphone that stops sending
+    const safety = setTimeout(() => this.commitIfDue(true), decision.silenceMs + 1000);
+    safety.unref?.();
+    this.pending = { text: this.heard, speechEnd: seg.speechEnd, sttFinal, commitSample, reason: decision.reason, prepared, speculation, safety };
+    this.commitIfDue();
+  }
+
+  private commitIfDue(force = false): void {
+    const p = this.pending;
+    if (!p || this.current || this.closed) return;
+    if (!force && this.vad.position < p.commitSample) return;
+    clearTimeout(p.safety);
+    this.pending = null;
+    this.heard = "";
+    this.carryText = "";
+    const fresh = p.prepared.turnIndex === this.turnCounter && p.prepared.historyLength === this.o.visit.history.length;
+    if (!fresh) p.speculation?.cancel();
+    const prepared = fresh ? p.prepared : this.prepare(p.prepared.userText);
+    void this.startReply(prepared, { speechEnd: p.speechEnd, sttFinal: p.sttFinal }, fresh ? p.speculation : null);
+  }
+
+  private cancelPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.safety);
+    p.speculation?.cancel();
+    this.pending = null;
+  }
+
+  /** Everything a reply needs but its Turn: built once, used by the speculation and by the committed turn alike. */
+  private prepare(userText: string): PreparedReply {
     const { visit, plan, clock } = this.o;
+    const startedAt = visit.conversationStartedAt ?? clock.now();
+    const elapsedMs = clock.now() - startedAt;
+    const turnIndex = this.turnCounter;
+    const phase = plan.phaseFor(elapsedMs, turnIndex);
+    const messages = userText ? [...visit.history, { role: "user" as const, content: userText }] : [...visit.history];
+    return {
+      turnIndex,
+      historyLength: visit.history.length,
+      userText,
+      phase,
+      request: {
+        system: plan.systemPrompt(phase.id, visit.language, visit.facts),
+        messages,
+        context: {
+          language: visit.language,
+          phase: phase.id,
+          turnIndex,
+          elapsedMs,
+          remainingMs: Math.max(0, plan.maxConversationMs - elapsedMs),
+          facts: [...visit.facts],
+          userText,
+          random: this.o.random,
+        },
+      },
+    };
+  }
+
+  private async startReply(prepared: PreparedReply, marks: { speechEnd: number; sttFinal: number } | null, speculation: SpeculativeLlm | null): Promise<void> {
+    const { visit, plan, clock } = this.o;
+    const { userText, phase } = prepared;
     const turn = new Turn(this.turnCounter++, clock, this.o.onMark);
     if (marks) {
       turn.mark("speechEnd", marks.speechEnd);
@@ -225,33 +335,12 @@ export class Conversation {
       this.o.onEvent({ type: "transcript", turnId: turn.id, text: userText, final: true });
       for (const f of plan.extractFacts(userText, visit.language)) if (!visit.facts.includes(f)) visit.facts.push(f);
     }
-    const startedAt = visit.conversationStartedAt ?? clock.now();
-    const elapsedMs = clock.now() - startedAt;
-    const phase = plan.phaseFor(elapsedMs, turn.id);
-    const messages = userText ? [...visit.history, { role: "user" as const, content: userText }] : [...visit.history];
     const reply: ActiveReply = { turn, farewell: phase.farewell, done: Promise.resolve(), playbackStartedAt: null, totalSamples: null, ended: false };
     this.active = reply;
     const voice = visit.voice;
     if (!voice) throw new Error("conversation started without a cloned voice");
-    const run = runReply(
-      turn,
-      {
-        system: plan.systemPrompt(phase.id, visit.language, visit.facts),
-        messages,
-        context: {
-          language: visit.language,
-          phase: phase.id,
-          turnIndex: turn.id,
-          elapsedMs,
-          remainingMs: Math.max(0, plan.maxConversationMs - elapsedMs),
-          facts: [...visit.facts],
-          userText,
-          random: this.o.random,
-        },
-      },
-      voice,
-      this.o.stages,
-    );
+    const stages = speculation ? { ...this.o.stages, llm: speculation } : this.o.stages;
+    const run = runReply(turn, prepared.request, voice, stages);
     reply.done = run.then((result) => {
       turn.replyText = result.spokenText;
       if (result.spokenText) visit.vault.putText("reply", result.spokenText);

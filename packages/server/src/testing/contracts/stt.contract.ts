@@ -14,11 +14,11 @@ import { wordErrorRate } from "../../observers/wer.js";
 
 const run = promisify(execFile);
 
-/** Speaks `text` with Debian's flite (voice slt) into `dir` and returns it as 16 kHz int16. */
-export async function synthesizeSpeech(text: string, dir: string): Promise<Int16Array> {
+/** Speaks `text` with Debian's flite (voice slt unless told) into `dir` and returns it as 16 kHz int16. */
+export async function synthesizeSpeech(text: string, dir: string, voice = "slt"): Promise<Int16Array> {
   const file = join(dir, `${randomUUID()}.wav`);
   try {
-    await run("flite", ["-voice", "slt", "-t", text, "-o", file]);
+    await run("flite", ["-voice", voice, "-t", text, "-o", file]);
   } catch (err) {
     throw new Error(`flite is needed to synthesize test speech (apt-get install flite): ${String(err)}`, { cause: err });
   }

@@ -100,16 +100,22 @@ export class RecordingSink implements Sink {
   }
 }
 
-/** Says `text` for every utterance, after `finalDelayMs`; counts the audio it was given. */
+/** Says `text` for every utterance (or the next of a list, one per stream), after `finalDelayMs`; counts the audio it was given. */
 export class FakeStt implements Stt {
   readonly info = info("stt/fake", "stt");
   readonly capabilities = { streaming: true, partials: true, sampleRate: 16000 as const };
   samplesHeard = 0;
+  private opened = 0;
   constructor(
-    private readonly text = "hello mirror",
+    private readonly texts: string | readonly string[] = "hello mirror",
     private readonly finalDelayMs = 5,
   ) {}
+  private get text(): string {
+    return typeof this.texts === "string" ? this.texts : (this.texts[this.opened - 1] ?? "");
+  }
   open(opts: SttStreamOptions): SttStream {
+    this.opened++;
+    const text = this.text;
     const q = new AsyncQueue<SttEvent>();
     opts.signal.addEventListener("abort", () => q.close(), { once: true });
     return {
@@ -119,7 +125,7 @@ export class FakeStt implements Stt {
       },
       end: () => {
         setTimeout(() => {
-          q.push({ type: "final", text: this.text });
+          q.push({ type: "final", text });
           q.close();
         }, this.finalDelayMs);
       },
