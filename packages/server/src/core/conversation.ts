@@ -7,6 +7,8 @@ import type { Sink } from "./contracts/sink.js";
 import type { Stt, SttStream } from "./contracts/stt.js";
 import type { Tts } from "./contracts/tts.js";
 import type { Vad, VadOptions, VadSession } from "./contracts/vad.js";
+import { EchoGuard, type EchoGuardOptions } from "./echo-guard.js";
+import { EchoReference } from "./echo-reference.js";
 import { EndOfTurnPolicy, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
 import { isAbort } from "./errors.js";
 import { runReply, type ReplyResult } from "./pipeline.js";
@@ -55,7 +57,12 @@ export interface ConversationOptions {
   endpointing?: EndpointingOptions;
   /** start the brain on the STT final before the turn is committed (cancelled if the visitor goes on); default true */
   speculative?: boolean;
+  /** the server-side echo guard against the double's own voice in the mic; false turns it off */
+  echoGuard?: EchoGuardOptions | false;
 }
+
+/** how long the player goes on after an interrupt (network, its fade-out): the reference is kept that long */
+const STOP_LAG_SAMPLES = Math.round(0.15 * MIC_SAMPLE_RATE);
 
 /** One stretch of speech between VAD onset and offset, transcribed by its own STT stream. */
 interface Segment {
@@ -106,6 +113,8 @@ interface ActiveReply {
 export class Conversation {
   private readonly vad: VadSession;
   private readonly policy: EndOfTurnPolicy;
+  private readonly echo: EchoGuard | null;
+  private readonly reference: EchoReference | null;
   /** the segment being spoken now */
   private current: Segment | null = null;
   /** segments' finals are handled in speaking order, whatever order the STT finishes them in */
@@ -125,6 +134,8 @@ export class Conversation {
   constructor(private readonly o: ConversationOptions) {
     this.vad = o.stages.vad.open(o.vad);
     this.policy = new EndOfTurnPolicy(o.endpointing);
+    this.echo = o.echoGuard === false ? null : new EchoGuard(o.echoGuard);
+    this.reference = this.echo ? new EchoReference(this.echo) : null;
   }
 
   /** The double speaks first (turn 0): the greeting in the visitor's own voice. */
@@ -135,13 +146,16 @@ export class Conversation {
   pushMic(frame: Int16Array): void {
     if (this.closed) return;
     const at = this.o.clock.now();
-    const events = this.vad.push(frame, { doubleSpeaking: this.doubleAudible() });
+    const start = this.vad.position;
+    // the VAD and the STT hear the mic with the double's own voice taken out
+    const heard = this.echo ? this.echo.process(frame, start) : frame;
+    const events = this.vad.push(heard, { doubleSpeaking: this.doubleAudible() });
     this.arrivals.push({ end: this.vad.position, at });
     if (this.arrivals.length > 400) this.arrivals.splice(0, 100);
-    this.preRoll.push(frame);
+    this.preRoll.push(heard);
     const keep = Math.ceil(((this.o.preRollMs ?? 300) * MIC_SAMPLE_RATE) / 1000 / Math.max(1, frame.length));
     while (this.preRoll.length > keep) this.preRoll.shift();
-    this.current?.stream.push(frame);
+    this.current?.stream.push(heard);
     for (const ev of events) {
       if (ev.type === "speech-start") this.onSpeechStart(ev.sample);
       else this.onSpeechEnd(ev.sample);
@@ -156,6 +170,7 @@ export class Conversation {
     if (!turn) return;
     if (event === "started") {
       turn.mark("playbackStart", at);
+      this.reference?.started(turnId, this.sampleAtTime(at));
       if (a && a.turn === turn) a.playbackStartedAt = at;
     } else if (event === "first-lip-motion") turn.mark("firstLipMotion", at);
     else if (a && a.turn === turn) {
@@ -188,6 +203,14 @@ export class Conversation {
     this.current = null;
   }
 
+  /** The mic sample captured at clock time `at` (the inverse of timeOfSample), extrapolated past the last frame. */
+  private sampleAtTime(at: number): number {
+    const last = this.arrivals[this.arrivals.length - 1];
+    if (!last) return this.vad.position;
+    for (const a of this.arrivals) if (a.at >= at) return Math.max(0, Math.round(a.end - ((a.at - at) * MIC_SAMPLE_RATE) / 1000));
+    return Math.round(last.end + ((at - last.at) * MIC_SAMPLE_RATE) / 1000);
+  }
+
   private timeOfSample(sample: number): number {
     for (const a of this.arrivals) if (a.end >= sample) return a.at;
     return this.o.clock.now();
@@ -217,6 +240,7 @@ export class Conversation {
     a.turn.abort("barge-in");
     for (const s of this.o.stages.sinks) s.write({ type: "interrupt", turnId: a.turn.id });
     a.turn.mark("bargeInStop");
+    this.reference?.stopped(a.turn.id, this.vad.position + STOP_LAG_SAMPLES);
     if (!heard) this.carryText = [this.carryText, a.turn.userText].filter(Boolean).join(" ");
     a.ended = true;
   }
@@ -339,7 +363,8 @@ export class Conversation {
     this.active = reply;
     const voice = visit.voice;
     if (!voice) throw new Error("conversation started without a cloned voice");
-    const stages = speculation ? { ...this.o.stages, llm: speculation } : this.o.stages;
+    const sinks = this.reference ? [...this.o.stages.sinks, this.reference] : this.o.stages.sinks;
+    const stages = { ...this.o.stages, sinks, ...(speculation ? { llm: speculation } : {}) };
     const run = runReply(turn, prepared.request, voice, stages);
     reply.done = run.then((result) => {
       turn.replyText = result.spokenText;
