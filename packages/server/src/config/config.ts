@@ -77,7 +77,13 @@ export const MirrorConfig = z.object({
   stages: z
     .object({
       vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(160) }).prefault({}),
-      stt: z.object({ provider: z.enum(["pocketsphinx"]).default("pocketsphinx") }).prefault({}),
+      stt: z
+        .object({
+          provider: z.enum(["pocketsphinx", "whisper-server"]).default("pocketsphinx"),
+          /** any OpenAI-compatible /v1/audio/transcriptions server; the key comes from OPENAI_API_KEY */
+          whisper: z.object({ baseUrl: z.string().url().optional(), model: z.string().min(1).default("whisper-1"), prompt: z.string().optional() }).prefault({}),
+        })
+        .prefault({}),
       llm: LlmConfig,
       tts: TtsConfig,
       lipsync: z

@@ -9,6 +9,7 @@ import { createGgufLlm } from "../stages/llm/gguf/index.js";
 import { createOpenAiLlm } from "../stages/llm/openai/index.js";
 import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
+import { createWhisperServerStt } from "../stages/stt/whisper-server/index.js";
 import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
@@ -74,13 +75,22 @@ export function buildLlm(config: LlmConfig, opts: BuildOptions = {}, pools: Pool
   });
 }
 
+function buildWhisperStt(c: MirrorConfig["stages"]["stt"]["whisper"], env: NodeJS.ProcessEnv) {
+  return createWhisperServerStt({
+    model: c.model,
+    ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}),
+    ...(c.prompt ? { prompt: c.prompt } : {}),
+    ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+  });
+}
+
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}) });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
-    stt: createPocketSphinxStt(),
+    stt: s.stt.provider === "whisper-server" ? buildWhisperStt(s.stt.whisper, opts.env ?? process.env) : createPocketSphinxStt(),
     llm: buildLlm(s.llm, opts, config.pools),
     tts: buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts)),
     lipsync: s.lipsync.provider === "a2f3d" && s.lipsync.a2f3d ? createA2f3dLipsync({ address: s.lipsync.a2f3d.address }) : createBuiltinLipsync(),
