@@ -120,6 +120,15 @@ export const ClientMessage = z.discriminatedUnion("type", [
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 // ---------- server → kiosk ----------
+/** How a booth's screen is mounted: the kiosk lays itself out for it. */
+export const BoothDisplay = z.object({
+  orientation: z.enum(["portrait", "landscape"]),
+  /** the double's canvas size in CSS pixels (default: fills the screen) */
+  width: z.number().int().min(160).max(7680).optional(),
+  height: z.number().int().min(160).max(7680).optional(),
+});
+export type BoothDisplay = z.infer<typeof BoothDisplay>;
+
 export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("visit"),
@@ -129,6 +138,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     maxConversationMs: z.number(),
     /** the sentence the visitor reads for the voice sample, per language */
     sampleSentences: z.record(Language, z.string()),
+    /** the booth's screen, when its config sets one */
+    display: BoothDisplay.optional(),
   }),
   z.object({ type: z.literal("phase"), phase: VisitPhase }),
   z.object({ type: z.literal("sample-result"), ok: z.boolean(), problems: z.array(SampleProblem), message: z.string(), stats: SampleStats }),
@@ -149,6 +160,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("timings"), turnId, timings: TurnTimings }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   z.object({ type: z.literal("purged"), record: DeletionRecord }),
+  /** the GPU budget: the kiosk's renderer draws at most this many frames per second (null: as fast as it can) */
+  z.object({ type: z.literal("render-budget"), maxFps: z.number().int().min(1).max(240).nullable() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

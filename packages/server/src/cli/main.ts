@@ -65,6 +65,7 @@ async function start(args: string[]): Promise<void> {
       observers: [metrics],
       language: config.language,
       timeouts: { silenceMs: config.visit.silenceTimeoutMs, idleMs: config.visit.idleTimeoutMs },
+      ...(config.gpuBudget.rendererMaxFpsWhileSpeaking ? { rendererMaxFpsWhileSpeaking: config.gpuBudget.rendererMaxFpsWhileSpeaking } : {}),
     },
   });
   log(`ready in ${Math.round(performance.now() - t0)} ms — kiosk ${server.url}/  console ${server.url}/console`);

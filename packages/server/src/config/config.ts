@@ -4,6 +4,7 @@ import { Language } from "@mirror/protocol";
 import { SinksConfig } from "../sinks/config.js";
 import { applyPoolsEnv, PoolsConfig } from "./pools.js";
 import { BoothsConfig } from "../http/booths.js";
+import { GpuBudgetConfig } from "./gpu-budget.js";
 import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
@@ -98,6 +99,8 @@ export const MirrorConfig = z.object({
   booths: BoothsConfig,
   /** Live Link, Audio2Face, Deep-Live-Cam: all off unless configured (or given as flags) */
   sinks: SinksConfig.prefault({}),
+  /** sharing one GPU: the renderer's fps while a reply is synthesized, Deep-Live-Cam only while the double shows */
+  gpuBudget: GpuBudgetConfig,
   visit: z
     .object({
       silenceTimeoutMs: z.number().int().min(5_000).default(45_000),

@@ -87,7 +87,7 @@ function buildWhisperStt(c: MirrorConfig["stages"]["stt"]["whisper"], env: NodeJ
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
-  const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
     stt: s.stt.provider === "whisper-server" ? buildWhisperStt(s.stt.whisper, opts.env ?? process.env) : createPocketSphinxStt(),

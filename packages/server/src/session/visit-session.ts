@@ -8,7 +8,7 @@ import {
   type Language,
   type ServerMessage,
 } from "@mirror/protocol";
-import { MIC_SAMPLE_RATE } from "@mirror/protocol";
+import { MIC_SAMPLE_RATE, type BoothDisplay } from "@mirror/protocol";
 import { checkFaceLayout, checkPhoto } from "../capture/photo-check.js";
 import { checkVoiceSample, emptySampleStats, sampleMessage } from "../capture/sample-check.js";
 import type { Clock, Random } from "../core/clock.js";
@@ -24,6 +24,7 @@ import { Visit } from "../core/visit.js";
 import { fanOut, type VisitObserver } from "../observers/observer.js";
 import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.js";
 import type { SinkSet } from "../sinks/from-config.js";
+import { RenderBudgetSink } from "../sinks/render-budget/render-budget-sink.js";
 
 export interface Providers {
   vad: Vad;
@@ -55,6 +56,10 @@ export interface VisitSessionOptions {
   timeouts?: Partial<SessionTimeouts>;
   /** the operator paused the installation: no new visit starts (the one under way carries on) */
   isPaused?: () => boolean;
+  /** the booth's screen, told to the kiosk with every visit */
+  display?: BoothDisplay;
+  /** GPU budget: the kiosk's renderer fps cap while a reply is synthesized (config gpuBudget) */
+  rendererMaxFpsWhileSpeaking?: number;
 }
 
 export const PAUSED_MESSAGE = "The mirror is resting for a moment. Please come back a little later.";
@@ -101,6 +106,7 @@ export class VisitSession {
       language,
       maxConversationMs: this.o.plan.maxConversationMs,
       sampleSentences: { en: this.o.plan.sampleSentence("en"), nl: this.o.plan.sampleSentence("nl") },
+      ...(this.o.display ? { display: this.o.display } : {}),
     });
   }
 
@@ -229,7 +235,8 @@ export class VisitSession {
     v.conversationStartedAt = this.o.clock.now();
     this.phase();
     const p = this.o.providers;
-    const sinks = [new BrowserSink(this.o.channel), ...(p.sinks?.(v) ?? [])];
+    const budget = this.o.rendererMaxFpsWhileSpeaking;
+    const sinks = [new BrowserSink(this.o.channel), ...(budget ? [new RenderBudgetSink(this.o.channel, budget)] : []), ...(p.sinks?.(v) ?? [])];
     this.sinks = sinks;
     const conversation = new Conversation({
       stages: { vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync, sinks },

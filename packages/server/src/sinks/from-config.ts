@@ -29,7 +29,7 @@ export interface SinkReport {
 const median = (xs: number[]) => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? null) : null);
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
 
-export function buildSinks(cfg: SinksConfig, o: { rate?: number; log?: (line: string) => void } = {}): SinkSet | null {
+export function buildSinks(cfg: SinksConfig, o: { rate?: number; log?: (line: string) => void; deepLiveCam?: "visit" | "visible" } = {}): SinkSet | null {
   const livelink = cfg.livelink
     ? new LiveLinkSink({ host: cfg.livelink.host, port: cfg.livelink.port, subject: cfg.livelink.subject, deviceId: cfg.livelink.deviceId, audioOffsetMs: cfg.livelink.audioOffsetMs, rate: o.rate ?? 1 })
     : null;
@@ -46,6 +46,8 @@ export function buildSinks(cfg: SinksConfig, o: { rate?: number; log?: (line: st
         const run = new DeepLiveCamRun({ ...dlc, ...(o.log ? { log: o.log } : {}) });
         runs.push(run);
         run.start(visit).catch((err: Error) => o.log?.(`deeplivecam: ${err.message}`));
+        // GPU budget "visible": the face swap is only needed while the double is on screen
+        if (o.deepLiveCam === "visible") visit.onPhase((_v, _from, to) => void (to === "farewell" || to === "purge" ? run.stop() : undefined));
         sinks.push(run);
       }
       return sinks;

@@ -1,6 +1,7 @@
 import type { BinaryFrame, Language, ServerMessage, ServerMessageOf, VisitPhase } from "@mirror/protocol";
 import { MicCapture } from "./audio/capture.js";
 import { ReplyPlayer } from "./audio/player.js";
+import { applyBoothDisplay } from "./booth-display.js";
 import { FaceDetector } from "../face/detector.js";
 import { Autopilot } from "./autopilot.js";
 import { AvMeter } from "./av-meter.js";
@@ -221,6 +222,9 @@ export class KioskApp implements SocketHandlers, ViewActions {
         return this.turns.handle(m);
       case "timings":
         return; // for the operator console, not the visitor
+      case "render-budget":
+        if (this.animator) this.animator.maxFps = m.maxFps;
+        return;
       case "error": {
         this.fail(`${m.code}: ${m.message}`);
         const message = PROTOCOL_ERRORS.has(m.code) || !m.message ? this.view.t("error.generic") : m.message;
@@ -283,6 +287,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
     this.stats.serverPhase = m.phase;
     this.maxConversationMs = m.maxConversationMs;
     this.captureFlow.setSentences(m.sampleSentences);
+    applyBoothDisplay(document.documentElement, m.display);
     this.setLanguage(m.language);
     // a "deleted" / "nothing recorded" message still up ends by itself, then attract
     if (!this.showingMessage) this.go(m.phase === "consent" ? "consent" : "attract");

@@ -28,6 +28,19 @@ const JAW_OPEN = BLENDSHAPE_INDEX.jawOpen;
 const FRAME_WINDOW = 90;
 
 /**
+ * Under a cap of `maxFps`, the new "last drawn" mark when the rAF frame at `time` is drawn, or null to skip it.
+ * Frames come at the display's rate, so a frame a little early (4 ms) still counts and the mark advances by whole cap
+ * intervals: 60 Hz under a cap of 24 then averages 24 fps, not 20.
+ */
+export function nextDrawMark(time: number, lastDrawn: number, maxFps: number | null): number | null {
+  if (!maxFps) return time;
+  const interval = 1000 / maxFps;
+  if (time - lastDrawn < interval - 4) return null;
+  // after a stall (tab hidden, GC) start afresh instead of catching up with a burst
+  return time - lastDrawn >= 2 * interval ? time : lastDrawn + interval;
+}
+
+/**
  * The render loop. Each animation frame asks where the audio is (the audio clock is master) and draws the face
  * frame of that sample; never schedules lips by wall time. Idle life (breathing, sway, saccades, blinks, nods)
  * runs on wall time.
@@ -41,6 +54,9 @@ export class Animator {
   private workMs: number[] = [];
   /** weights to show instead of the audio's (tests, screenshots); null: follow the audio */
   override: Float32Array | null = null;
+  /** the server's GPU budget: draw at most this many frames per second (null: every animation frame) */
+  maxFps: number | null = null;
+  private lastDrawn = -Infinity;
 
   constructor(
     private readonly renderer: FaceRenderer,
@@ -93,6 +109,9 @@ export class Animator {
 
   private readonly frame = (time: number): void => {
     this.raf = requestAnimationFrame(this.frame);
+    const mark = nextDrawMark(time, this.lastDrawn, this.maxFps);
+    if (mark === null) return;
+    this.lastDrawn = mark;
     const t0 = performance.now();
     this.frameTimes.push(time);
     while (this.frameTimes.length > 2 && time - (this.frameTimes[0] ?? time) > 1000) this.frameTimes.shift();
