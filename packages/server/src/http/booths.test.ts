@@ -18,7 +18,7 @@ let booths: BoothRegistry;
 
 beforeAll(async () => {
   providers = buildProviders(loadConfig({ env: {} }));
-  booths = new BoothRegistry(BoothsConfig.parse({ list: [{ id: "b1", language: "nl" }, { id: "b2" }, { id: "b3" }], reconnectGraceMs: GRACE_MS }));
+  booths = new BoothRegistry(BoothsConfig.parse({ list: [{ id: "b1", language: "nl" }, { id: "b2" }, { id: "b3" }, { id: "b4", conversationMs: 120_000, display: { orientation: "landscape", width: 1280 } }, { id: "b5" }], reconnectGraceMs: GRACE_MS }));
   const metrics = new MetricsObserver();
   server = await startServer({
     host: "127.0.0.1",
@@ -74,6 +74,25 @@ const visitIdOf = (m: ServerMessage) => (m.type === "visit" ? m.visitId : "");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("booths", () => {
+  it("tells a booth's kiosk its display and runs the booth's shorter experience; other booths keep the defaults", async () => {
+    const short = await kiosk("b4");
+    const plain = await kiosk("b5");
+    const vs = await short.next("visit");
+    const vp = await plain.next("visit");
+    expect(vs.type === "visit" && vs.display).toEqual({ orientation: "landscape", width: 1280 });
+    expect(vs.type === "visit" && vs.maxConversationMs).toBe(120_000);
+    expect(vp.type === "visit" && vp.display).toBeUndefined();
+    expect(vp.type === "visit" && vp.maxConversationMs).toBe(300_000);
+    short.ws.close();
+    plain.ws.close();
+    await Promise.all([short.closed, plain.closed]);
+  });
+
+  it("rejects a booth display that is no screen", () => {
+    expect(BoothsConfig.safeParse({ list: [{ id: "x", display: { orientation: "diagonal" } }] }).success).toBe(false);
+    expect(BoothsConfig.safeParse({ list: [{ id: "x", conversationMs: 10 * 60_000 }] }).success).toBe(false);
+  });
+
   it("gives each booth its own visit, in the booth's language", async () => {
     const a = await kiosk("b1");
     const b = await kiosk("b2");

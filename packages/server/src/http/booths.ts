@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { Language, type ServerMessage } from "@mirror/protocol";
+import { BoothDisplay, Language, type ServerMessage } from "@mirror/protocol";
 import type { WebSocket } from "ws";
+import { EXPERIENCE, HARD_CAP_MS } from "../script/experience.js";
+import { createDialoguePlan } from "../script/plan.js";
 import type { VisitSession, VisitSessionOptions } from "../session/visit-session.js";
 
 export const BoothId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "booth id: 1–32 letters, digits, - or _");
@@ -12,6 +14,10 @@ export const BoothConfig = z.object({
   label: z.string().max(64).optional(),
   /** the booth's first language (visitors may still switch at consent) */
   language: Language.optional(),
+  /** the booth's experience: a shorter conversation than the standard five minutes (the visit's hard cap; the farewell comes at it) */
+  conversationMs: z.number().int().min(60_000).max(HARD_CAP_MS).optional(),
+  /** the booth's screen, sent to its kiosk with every visit */
+  display: BoothDisplay.optional(),
 });
 export type BoothConfig = z.infer<typeof BoothConfig>;
 
@@ -90,6 +96,8 @@ export class BoothRegistry {
     booth.session = create({
       channel: { send: (msg) => send(JSON.stringify(msg)), sendBinary: (bytes) => send(bytes) },
       ...(config.language ? { language: config.language } : {}),
+      ...(config.conversationMs ? { plan: createDialoguePlan(EXPERIENCE, config.conversationMs) } : {}),
+      ...(config.display ? { display: config.display } : {}),
     });
     return { session: booth.session, resumed: false };
   }
