@@ -2,6 +2,7 @@ import type { SampleProblem, SampleStats } from "@mirror/protocol";
 import { MIC_SAMPLE_RATE } from "@mirror/protocol";
 import { analyzeVoice } from "../audio/analysis.js";
 import { int16ToFloat32, toDbfs } from "../audio/pcm.js";
+import { analyzeVoiceCount, looksLikeTwoVoices } from "../audio/voice-count.js";
 import type { Vad } from "../core/contracts/vad.js";
 
 export interface SampleCheckOptions {
@@ -10,6 +11,8 @@ export interface SampleCheckOptions {
   minRmsDbfs: number;
   maxClippedRatio: number;
   minSnrDb: number;
+  /** reject samples where a second speaker talks over the visitor (cloning would mix both voices) */
+  checkSingleVoice: boolean;
 }
 
 export const DEFAULT_SAMPLE_CHECK: SampleCheckOptions = {
@@ -18,6 +21,7 @@ export const DEFAULT_SAMPLE_CHECK: SampleCheckOptions = {
   minRmsDbfs: -42,
   maxClippedRatio: 0.005,
   minSnrDb: 10,
+  checkSingleVoice: true,
 };
 
 export interface SampleCheckResult {
@@ -35,6 +39,7 @@ const MESSAGES: Record<SampleProblem, string> = {
   "too-quiet": "That was very quiet. Please speak a bit louder or come a little closer.",
   clipped: "That was too loud and distorted. Please step back a little and try again.",
   noisy: "It is noisy around you. Please come closer to the microphone and try again.",
+  "two-voices": "We heard more than one voice. Please read the sentence on your own, while the others stay quiet.",
 };
 
 export function sampleMessage(problems: readonly SampleProblem[]): string {
@@ -96,6 +101,9 @@ export function checkVoiceSample(pcm16: Int16Array, vad: Vad, opts: Partial<Samp
     if (rmsDbfs < o.minRmsDbfs) problems.push("too-quiet");
     if (stats.snrDb < o.minSnrDb) problems.push("noisy");
     if (speechMs < o.minSpeechMs) problems.push("too-short");
+    if (o.checkSingleVoice && problems.length === 0 && looksLikeTwoVoices(analyzeVoiceCount(pcm, MIC_SAMPLE_RATE))) {
+      problems.push("two-voices");
+    }
   }
   const ok = problems.length === 0;
   return { ok, problems, stats, cleaned: ok ? trimAndNormalize(pcm, segments) : null };

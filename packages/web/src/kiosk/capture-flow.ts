@@ -4,6 +4,7 @@ import { SAMPLE_LIMITS, analyzeSample, trimSilence } from "./audio/sample-check.
 import { SampleRecorder } from "./audio/sample-recorder.js";
 import { Camera, type Photo } from "./camera.js";
 import type { FacePhoto } from "./face/face-photo.js";
+import { isTextKey } from "./i18n.js";
 import type { FaceModel } from "./renderer/face-model.js";
 import type { FaceRenderer } from "./renderer/renderer.js";
 import type { KioskSocket } from "./socket.js";
@@ -140,8 +141,9 @@ export class CaptureFlow {
   sampleResult(m: ServerMessageOf<"sample-result">): void {
     if (this.awaiting !== "sample") return;
     this.awaiting = null;
-    if (m.ok) this.events.sampleAccepted();
-    else this.view.sample.set("retry", m.message);
+    if (m.ok) return this.events.sampleAccepted();
+    const key = `problem.${m.problems[0] ?? ""}`;
+    this.view.sample.set("retry", isTextKey(key) ? this.view.t(key) : m.message);
   }
 
   /** A server error while a capture was being checked: let the visitor try that step again. */

@@ -42,6 +42,7 @@ const EN = {
   "problem.too-short": "That was a bit short. Please read the whole sentence.",
   "problem.too-quiet": "We could hardly hear you. Please come a little closer and speak up.",
   "problem.clipped": "That was too loud. Please step back a little.",
+  "problem.two-voices": "We heard more than one voice. Please read the sentence on your own, while the others stay quiet.",
   "clone.title": "Making your double…",
   "clone.body": "Your face and voice are being copied. This takes a few seconds.",
   "conversation.listening": "Listening",
@@ -105,6 +106,7 @@ const NL: Record<TextKey, string> = {
   "problem.too-short": "Dat was wat kort. Lees de hele zin voor.",
   "problem.too-quiet": "We hoorden je nauwelijks. Kom iets dichterbij en spreek wat luider.",
   "problem.clipped": "Dat was te hard. Ga een stapje terug.",
+  "problem.two-voices": "We hoorden meer dan één stem. Lees de zin alleen voor, terwijl de anderen even stil zijn.",
   "clone.title": "Je dubbelganger wordt gemaakt…",
   "clone.body": "Je gezicht en stem worden gekopieerd. Dit duurt een paar seconden.",
   "conversation.listening": "Ik luister",
@@ -125,6 +127,10 @@ const NL: Record<TextKey, string> = {
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en: EN, nl: NL };
+
+export function isTextKey(key: string): key is TextKey {
+  return key in EN;
+}
 
 export function text(lang: Language, key: TextKey): string {
   return TEXTS[lang][key];
