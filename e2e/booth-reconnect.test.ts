@@ -59,8 +59,8 @@ beforeAll(async () => {
     const Native = w.WebSocket;
     w.__sockets = [];
     w.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
         w.__sockets.push(this);
       }
     };
