@@ -27,7 +27,7 @@ export const DeletionRecord = z.object({
 });
 export type DeletionRecord = z.infer<typeof DeletionRecord>;
 
-export const SampleProblem = z.enum(["too-short", "too-long", "too-quiet", "clipped", "noisy", "no-speech", "two-voices"]);
+export const SampleProblem = z.enum(["too-short", "too-long", "too-quiet", "clipped", "noisy", "no-speech", "two-voices", "odd-speed"]);
 export type SampleProblem = z.infer<typeof SampleProblem>;
 
 export const SampleStats = z.object({

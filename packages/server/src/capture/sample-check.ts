@@ -13,6 +13,12 @@ export interface SampleCheckOptions {
   minSnrDb: number;
   /** reject samples where a second speaker talks over the visitor (cloning would mix both voices) */
   checkSingleVoice: boolean;
+  /**
+   * Audio at the wrong sample rate (48 kHz read as 16 kHz) sounds three times slower and lower: a voice below
+   * this pitch that also speaks slower than `minSyllablesPerSecond` is not a voice at the rate we expect.
+   */
+  minF0Hz: number;
+  minSyllablesPerSecond: number;
 }
 
 export const DEFAULT_SAMPLE_CHECK: SampleCheckOptions = {
@@ -22,6 +28,8 @@ export const DEFAULT_SAMPLE_CHECK: SampleCheckOptions = {
   maxClippedRatio: 0.005,
   minSnrDb: 10,
   checkSingleVoice: true,
+  minF0Hz: 70,
+  minSyllablesPerSecond: 2.2,
 };
 
 export interface SampleCheckResult {
@@ -40,6 +48,7 @@ const MESSAGES: Record<SampleProblem, string> = {
   clipped: "That was too loud and distorted. Please step back a little and try again.",
   noisy: "It is noisy around you. Please come closer to the microphone and try again.",
   "two-voices": "We heard more than one voice. Please read the sentence on your own, while the others stay quiet.",
+  "odd-speed": "Something went wrong with that recording. Please read the sentence once more.",
 };
 
 export function sampleMessage(problems: readonly SampleProblem[]): string {
@@ -101,6 +110,9 @@ export function checkVoiceSample(pcm16: Int16Array, vad: Vad, opts: Partial<Samp
     if (rmsDbfs < o.minRmsDbfs) problems.push("too-quiet");
     if (stats.snrDb < o.minSnrDb) problems.push("noisy");
     if (speechMs < o.minSpeechMs) problems.push("too-short");
+    if (problems.length === 0 && voice && voice.medianF0Hz !== null && voice.medianF0Hz < o.minF0Hz && (voice.syllablesPerSecond ?? 0) < o.minSyllablesPerSecond) {
+      problems.push("odd-speed");
+    }
     if (o.checkSingleVoice && problems.length === 0 && looksLikeTwoVoices(analyzeVoiceCount(pcm, MIC_SAMPLE_RATE))) {
       problems.push("two-voices");
     }

@@ -3,11 +3,12 @@ export interface FloodLimits {
   messagesPerSecond: number;
   /** how many may come at once above the sustained rate */
   burst: number;
-  /** messages dropped in a row before the connection is closed */
+  /** messages dropped within `windowMs` before the connection is closed */
   maxDropped: number;
+  windowMs: number;
 }
 
-export const DEFAULT_FLOOD_LIMITS: FloodLimits = { messagesPerSecond: 150, burst: 300, maxDropped: 3000 };
+export const DEFAULT_FLOOD_LIMITS: FloodLimits = { messagesPerSecond: 150, burst: 300, maxDropped: 3000, windowMs: 10_000 };
 
 export type FloodVerdict = "accept" | "drop" | "close";
 
@@ -15,7 +16,8 @@ export type FloodVerdict = "accept" | "drop" | "close";
 export class FloodGuard {
   private tokens: number;
   private last: number;
-  private droppedInRow = 0;
+  private windowStart: number;
+  private droppedInWindow = 0;
   private lastWarning = -Infinity;
   dropped = 0;
 
@@ -25,20 +27,24 @@ export class FloodGuard {
   ) {
     this.tokens = limits.burst;
     this.last = now();
+    this.windowStart = this.last;
   }
 
   check(): FloodVerdict {
     const t = this.now();
     this.tokens = Math.min(this.limits.burst, this.tokens + ((t - this.last) / 1000) * this.limits.messagesPerSecond);
     this.last = t;
+    if (t - this.windowStart > this.limits.windowMs) {
+      this.windowStart = t;
+      this.droppedInWindow = 0;
+    }
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      this.droppedInRow = 0;
       return "accept";
     }
     this.dropped++;
-    this.droppedInRow++;
-    return this.droppedInRow > this.limits.maxDropped ? "close" : "drop";
+    this.droppedInWindow++;
+    return this.droppedInWindow > this.limits.maxDropped ? "close" : "drop";
   }
 
   /** true at most once a second while dropping, so the warning itself is no flood */

@@ -79,6 +79,8 @@ export class VisitSession {
   private sampleOk = false;
   private cloning = false;
   private timer: NodeJS.Timeout | null = null;
+  /** no word from the visitor for `silenceMs` while the double waits: they walked away */
+  private silenceTimer: NodeJS.Timeout | null = null;
   private readonly observe: Required<VisitObserver>;
   private readonly timeouts: SessionTimeouts;
   private closed = false;
@@ -256,9 +258,10 @@ export class VisitSession {
     if (v !== this.visit) return;
     switch (ev.type) {
       case "transcript":
-        this.armTimer(this.timeouts.silenceMs, "walked-away");
+        this.armSilenceTimer();
         return this.send({ type: "transcript", turnId: ev.turnId, text: ev.text, final: ev.final });
       case "listening":
+        this.armSilenceTimer();
         return this.send({ type: "listening" });
       case "turn-done":
         this.observe.onTurnDone(v, ev.turn, ev.result);
@@ -283,11 +286,21 @@ export class VisitSession {
     this.timer.unref?.();
   }
 
+  private armSilenceTimer(): void {
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    const v = this.visit;
+    this.silenceTimer = setTimeout(() => {
+      if (v === this.visit) void this.endVisit("walked-away");
+    }, this.timeouts.silenceMs);
+    this.silenceTimer.unref?.();
+  }
+
   /** Farewell (when there was a conversation), purge, deletion record to the kiosk, then the next visitor. */
   async endVisit(reason: string): Promise<void> {
     const v = this.visit;
     if (v.phase === "purge") return;
     if (this.timer) clearTimeout(this.timer);
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
     this.conversation?.close();
     this.conversation = null;
     if (v.phase === "conversation") v.enter("farewell");
