@@ -8,9 +8,11 @@ import { applyDemoLanguage } from "../demo/language.js";
 import { replayVisit } from "../demo/replay.js";
 import { writeDemoReport } from "../demo/report.js";
 import { benchCommand } from "./bench-command.js";
+import { SOAK_USAGE, soakCommand } from "./soak-command.js";
 import { loadVisitor } from "../demo/visitor.js";
 import { resolveConsoleToken } from "../http/console-token.js";
 import { startServer } from "../http/server.js";
+import { purgeOnSignals } from "../http/shutdown.js";
 import { PoolRegistry } from "../core/pool/pool-registry.js";
 import { BoothRegistry } from "../http/booths.js";
 import { MetricsObserver } from "../observers/metrics.js";
@@ -30,6 +32,7 @@ const USAGE = `mirror — real-time digital doubles
       the benchmark: per-stage latency, browser playback and lip motion, fps, concurrency → bench.json + bench.html
   mirror bench load [--tiny] [--scale 0.2] [--turns N] [--booths 1,2,4,8,16] [--gpus 1,2,4] [--target ms] [--background 0..0.9]
       load test: simulated booths against fakes of GPU servers → load.{json,md,svg,html} (see docs/deploy.md)
+${SOAK_USAGE}
 `;
 
 const log = (line: string) => console.log(`[mirror] ${line}`);
@@ -72,17 +75,13 @@ async function start(args: string[]): Promise<void> {
   // shown once, when it is made; later starts only say where it is kept
   if (consoleToken.source === "generated") console.log(`\n  console token (shown once, kept in ${consoleToken.file}):\n  ${server.url}/console?token=${consoleToken.token}\n`);
   else log(`console token from ${consoleToken.source === "env" ? "MIRROR_CONSOLE_TOKEN" : consoleToken.file}`);
-  const stop = async () => {
-    log("stopping: purging open visits");
-    await server.close();
-    await closeProviders(providers);
-    process.exit(0);
-  };
   // One visit's failure must not end every other visit: keep serving, log the kind of error (never its text,
   // which may quote a provider's reply or the visitor's words).
   process.on("unhandledRejection", (err) => log(`unhandled ${err instanceof Error ? err.name : typeof err} in a visit; the server keeps running`));
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  purgeOnSignals(async () => {
+    await server.close();
+    await closeProviders(providers);
+  }, log);
 }
 
 async function demo(args: string[]): Promise<void> {
@@ -127,6 +126,7 @@ export async function main(argv: string[]): Promise<void> {
   if (cmd === "start") return start(rest);
   if (cmd === "demo") return demo(rest);
   if (cmd === "bench") return benchCommand(rest);
+  if (cmd === "soak") return soakCommand(rest);
   console.log(USAGE);
   if (cmd && cmd !== "help" && cmd !== "--help") process.exitCode = 2;
 }

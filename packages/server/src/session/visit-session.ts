@@ -81,6 +81,7 @@ export class VisitSession {
   private timer: NodeJS.Timeout | null = null;
   /** no word from the visitor for `silenceMs` while the double waits: they walked away */
   private silenceTimer: NodeJS.Timeout | null = null;
+  private heardVisitor = false;
   private readonly observe: Required<VisitObserver>;
   private readonly timeouts: SessionTimeouts;
   private closed = false;
@@ -97,6 +98,7 @@ export class VisitSession {
 
   private newVisit(language = this.o.language ?? "en"): void {
     this.visit = new Visit({ language });
+    this.heardVisitor = false;
     this.pendingFace = null;
     this.photoOk = false;
     this.sampleOk = false;
@@ -258,10 +260,12 @@ export class VisitSession {
     if (v !== this.visit) return;
     switch (ev.type) {
       case "transcript":
+        this.heardVisitor = true;
         this.armSilenceTimer();
         return this.send({ type: "transcript", turnId: ev.turnId, text: ev.text, final: ev.final });
       case "listening":
-        this.armSilenceTimer();
+        // a visitor who has not said a word since the greeting has walked away just the same
+        if (!this.heardVisitor) this.armSilenceTimer();
         return this.send({ type: "listening" });
       case "turn-done":
         this.observe.onTurnDone(v, ev.turn, ev.result);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../core/clock.js";
 import type { Llm } from "../core/contracts/llm.js";
+import type { Stt } from "../core/contracts/stt.js";
 import type { Tts } from "../core/contracts/tts.js";
 import { loadVisitor, type RecordedVisitor } from "../demo/visitor.js";
 import { startServer, type MirrorServerOptions, type RunningServer, type WebAsset } from "../http/server.js";
@@ -20,6 +21,7 @@ export function fixtureVisitor(): RecordedVisitor {
 export interface TestServerOptions {
   llm?: Llm;
   tts?: Tts;
+  stt?: Stt;
   sttText?: string;
   assets?: Map<string, WebAsset>;
   timeouts?: Partial<SessionTimeouts>;
@@ -44,7 +46,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const log = (line: string) => logs.push(line);
   const providers: Providers = {
     vad: createEnergyVad(),
-    stt: new FakeStt(o.sttText ?? "hello mirror", 5),
+    stt: o.stt ?? new FakeStt(o.sttText ?? "hello mirror", 5),
     llm: o.llm ?? new FakeLlm(undefined, 1),
     tts: o.tts ?? new FakeTts(0),
     lipsync: new FakeLipsync(),
