@@ -88,7 +88,12 @@ export const MirrorConfig = z.object({
       llm: LlmConfig,
       tts: TtsConfig,
       lipsync: z
-        .object({ provider: z.enum(["builtin", "a2f3d"]).default("builtin"), a2f3d: z.object({ address: z.string().min(1) }).optional() })
+        .object({
+          provider: z.enum(["builtin", "a2f3d"]).default("builtin"),
+          a2f3d: z.object({ address: z.string().min(1) }).optional(),
+          /** built-in lip-sync behind a TTS without phoneme timings: phones recognized from the audio, or band energies alone */
+          audioOnly: z.enum(["allphone", "energy"]).default("allphone"),
+        })
         .refine((l) => l.provider !== "a2f3d" || l.a2f3d, { message: "lipsync a2f3d needs a2f3d.address" })
         .prefault({}),
     })

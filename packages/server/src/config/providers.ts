@@ -1,8 +1,11 @@
 import type { Providers } from "../session/visit-session.js";
 import { buildSinks } from "../sinks/from-config.js";
 import { createA2f3dLipsync } from "../stages/lipsync/a2f3d/index.js";
+import { createAllphoneLipsync } from "../stages/lipsync/allphone/index.js";
 import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
 import type { Llm } from "../core/contracts/llm.js";
+import type { Lipsync } from "../core/contracts/lipsync.js";
+import type { Tts } from "../core/contracts/tts.js";
 import { withFallback } from "../core/fallback.js";
 import { createGeminiLlm } from "../stages/llm/gemini/index.js";
 import { createGgufLlm } from "../stages/llm/gguf/index.js";
@@ -87,15 +90,23 @@ function buildWhisperStt(c: MirrorConfig["stages"]["stt"]["whisper"], env: NodeJ
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
+  const tts = buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts));
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
     stt: s.stt.provider === "whisper-server" ? buildWhisperStt(s.stt.whisper, opts.env ?? process.env) : createPocketSphinxStt(),
     llm: buildLlm(s.llm, opts, config.pools),
-    tts: buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts)),
-    lipsync: s.lipsync.provider === "a2f3d" && s.lipsync.a2f3d ? createA2f3dLipsync({ address: s.lipsync.a2f3d.address }) : createBuiltinLipsync(),
+    tts,
+    lipsync: buildLipsync(s.lipsync, tts),
     ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
+}
+
+/** A TTS that times its phonemes drives the built-in lip-sync directly; one that gives audio only gets its phones recognized. */
+function buildLipsync(l: MirrorConfig["stages"]["lipsync"], tts: Tts): Lipsync {
+  if (l.provider === "a2f3d" && l.a2f3d) return createA2f3dLipsync({ address: l.a2f3d.address });
+  const builtin = createBuiltinLipsync();
+  return tts.capabilities.timings === "phoneme" || l.audioOnly === "energy" ? builtin : createAllphoneLipsync({ inner: builtin });
 }
 
 /** Chain entries served by a pool instead of a single endpoint. */
