@@ -20,6 +20,8 @@ export interface AllphoneLipsyncOptions {
   maxWaitMs?: number;
   /** a quiet stretch this long ends an utterance (ms, default 150) */
   pauseMs?: number;
+  /** an utterance is cut here at the latest, so a reply without pauses does not wait for its end (ms, default 2500) */
+  maxUtteranceMs?: number;
 }
 
 const QUIET_DB = -45;
@@ -27,7 +29,7 @@ const QUIET_DB = -45;
 export function createAllphoneLipsync(opts: AllphoneLipsyncOptions = {}): Lipsync {
   const inner = opts.inner ?? createBuiltinLipsync();
   const recognizer = new SphinxPhoneRecognizer(opts.recognizer);
-  const settings = { maxWaitMs: opts.maxWaitMs ?? 300, pauseMs: opts.pauseMs ?? 150 };
+  const settings = { maxWaitMs: opts.maxWaitMs ?? 300, pauseMs: opts.pauseMs ?? 150, maxUtteranceMs: opts.maxUtteranceMs ?? 2500 };
   return {
     info: { id: "lipsync/allphone", stage: "lipsync", languages: "any", local: true },
     capabilities: { usesTimings: true, fps: inner.capabilities.fps ?? LIP_FPS },
@@ -55,7 +57,7 @@ class AllphoneSession implements LipsyncSession {
     private readonly inner: LipsyncSession,
     private readonly o: LipsyncOptions,
     private readonly recognizer: SphinxPhoneRecognizer,
-    private readonly settings: { maxWaitMs: number; pauseMs: number },
+    private readonly settings: { maxWaitMs: number; pauseMs: number; maxUtteranceMs: number },
   ) {
     this.frames = inner.frames;
     // the acoustic model is US English: other languages' phones would be guessed from the wrong inventory
@@ -79,7 +81,7 @@ class AllphoneSession implements LipsyncSession {
       if (this.pendingLength === 0) this.pendingStart = input.sample;
       this.pending.push(input.pcm);
       this.pendingLength += input.pcm.length;
-      if (this.endsInPause()) this.cut();
+      if (this.endsInPause() || this.pendingLength >= (this.settings.maxUtteranceMs / 1000) * this.o.sampleRate) this.cut();
     } else if (input.type === "end") {
       this.cut();
       this.chain = this.chain.then(() => this.inner.push(input));
