@@ -2,15 +2,18 @@
  * GPU servers as pools (`pools` in the config file): several endpoints of one provider behind one stage,
  * with limits, health and failover (core/pool/). The stage's fallback chain sits on top unchanged.
  *
- * Env: MIRROR_F5_SIDECARS="http://gpu1:9999,http://gpu2:9999" and MIRROR_LLM_POOL="http://gpu1:8000/v1,…"
+ * Env: MIRROR_F5_SIDECARS="http://gpu1:9999,http://gpu2:9999", MIRROR_LLM_POOL="http://gpu1:8000/v1,…" and
+ * MIRROR_STT_POOL="http://gpu1:8000/v1,…"
  * (each entry may end with `*N` for its concurrency limit, e.g. "http://gpu1:9999*2").
  */
 import { z } from "zod";
 import type { Llm } from "../core/contracts/llm.js";
+import type { Stt } from "../core/contracts/stt.js";
 import type { Tts } from "../core/contracts/tts.js";
 import { EndpointPool, type PoolEndpoint } from "../core/pool/endpoint-pool.js";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
 import { createPooledLlm } from "../core/pool/pooled-llm.js";
+import { createPooledStt } from "../core/pool/pooled-stt.js";
 import { createPooledTts } from "../core/pool/pooled-tts.js";
 
 const Tuning = {
@@ -29,6 +32,8 @@ export const PoolsConfig = z
     f5Sidecar: z.object({ endpoints: z.array(Endpoint(1)).min(1), ...Tuning }).optional(),
     /** OpenAI-compatible LLM servers (vLLM, llama.cpp server, Ollama): used by the chain's "openai" entry */
     openaiLlm: z.object({ endpoints: z.array(Endpoint(8)).min(1), ...Tuning }).optional(),
+    /** OpenAI-compatible Whisper servers (faster-whisper-server, whisper.cpp server): used when stages.stt is "whisper-server" */
+    whisperStt: z.object({ endpoints: z.array(Endpoint(2)).min(1), ...Tuning }).optional(),
   })
   .prefault({});
 export type PoolsConfig = z.infer<typeof PoolsConfig>;
@@ -46,6 +51,7 @@ export function applyPoolsEnv(raw: Record<string, unknown>, env: NodeJS.ProcessE
         return { url, ...(limit ? { maxConcurrent: Number(limit) } : {}) };
       });
   if (env.MIRROR_F5_SIDECARS) pools.f5Sidecar = { ...((pools.f5Sidecar as object | undefined) ?? {}), endpoints: parse(env.MIRROR_F5_SIDECARS) };
+  if (env.MIRROR_STT_POOL) pools.whisperStt = { ...((pools.whisperStt as object | undefined) ?? {}), endpoints: parse(env.MIRROR_STT_POOL) };
   if (env.MIRROR_LLM_POOL) pools.openaiLlm = { ...((pools.openaiLlm as object | undefined) ?? {}), endpoints: parse(env.MIRROR_LLM_POOL) };
   return Object.keys(pools).length ? { ...raw, pools } : raw;
 }
@@ -86,4 +92,11 @@ export function buildOpenAiLlmPool(section: PoolSection, make: (baseUrl: string)
   });
   registry?.add(pool);
   return createPooledLlm(pool);
+}
+
+/** Whisper servers as one Stt; probed through the provider's own health check when it has one (else passively). */
+export function buildWhisperSttPool(section: PoolSection, make: (baseUrl: string) => Stt, registry?: PoolRegistry): Stt {
+  const pool = makePool("stt/whisper", section, make, async (stt) => (await stt.health?.())?.ok ?? true);
+  registry?.add(pool);
+  return createPooledStt(pool);
 }

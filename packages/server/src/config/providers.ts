@@ -18,7 +18,7 @@ import { createEnergyVad } from "../stages/vad/energy/index.js";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
 import { createF5SidecarTts } from "../stages/tts/f5/sidecar-tts.js";
 import { llmChain, type LlmConfig, type LlmProviderName, type MirrorConfig } from "./config.js";
-import { buildF5SidecarPool, buildOpenAiLlmPool, type PoolsConfig } from "./pools.js";
+import { buildF5SidecarPool, buildOpenAiLlmPool, buildWhisperSttPool, type PoolsConfig } from "./pools.js";
 
 export interface BuildOptions {
   /** where API keys come from (GEMINI_API_KEY, OPENAI_API_KEY); default process.env */
@@ -87,6 +87,14 @@ function buildWhisperStt(c: MirrorConfig["stages"]["stt"]["whisper"], env: NodeJ
   });
 }
 
+function buildWhisperSttOrPool(config: MirrorConfig, opts: BuildOptions) {
+  const whisper = config.stages.stt.whisper;
+  const env = opts.env ?? process.env;
+  const section = config.pools.whisperStt;
+  if (!section) return buildWhisperStt(whisper, env);
+  return buildWhisperSttPool(section, (baseUrl) => buildWhisperStt({ ...whisper, baseUrl }, env), opts.pools);
+}
+
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
@@ -94,7 +102,7 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
-    stt: s.stt.provider === "whisper-server" ? buildWhisperStt(s.stt.whisper, opts.env ?? process.env) : createPocketSphinxStt(),
+    stt: s.stt.provider === "whisper-server" ? buildWhisperSttOrPool(config, opts) : createPocketSphinxStt(),
     llm: buildLlm(s.llm, opts, config.pools),
     tts,
     lipsync: buildLipsync(s.lipsync, tts),

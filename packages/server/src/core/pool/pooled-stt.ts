@@ -1,0 +1,78 @@
+import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../contracts/stt.js";
+import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
+import type { EndpointPool } from "./endpoint-pool.js";
+
+/**
+ * One STT over a pool of batch transcription servers (e.g. several Whisper servers). The utterance is kept until
+ * end(), then sent to the least busy server; one that fails before its final hands the same audio to the next.
+ * Only for non-streaming servers: a streaming STT would lose its partials to the buffering.
+ */
+export function createPooledStt(pool: EndpointPool<Stt>): Stt {
+  const first = pool.endpoints[0]?.target;
+  if (!first) throw new Error("pooled stt: empty pool");
+  const id = `pool:${pool.name}`;
+
+  async function* transcribe(chunks: Int16Array[], opts: SttStreamOptions): AsyncGenerator<SttEvent> {
+    const tried = new Set<string>();
+    let lastError: ProviderError | null = null;
+    for (;;) {
+      throwIfAborted(opts.signal);
+      let lease;
+      try {
+        lease = await pool.acquire({ signal: opts.signal, exclude: tried });
+      } catch (err) {
+        if (isAbort(err, opts.signal)) return;
+        throw lastError ?? err;
+      }
+      let outcome: "ok" | "failed" | "aborted" = "aborted";
+      try {
+        const stream = lease.endpoint.target.open(opts);
+        for (const c of chunks) stream.push(c);
+        stream.end();
+        const events: SttEvent[] = [];
+        for await (const ev of stream.events) events.push(ev);
+        outcome = "ok";
+        yield* events;
+        return;
+      } catch (err) {
+        if (isAbort(err, opts.signal)) return;
+        outcome = "failed";
+        lastError = toProviderError(lease.endpoint.id, err);
+        tried.add(lease.endpoint.id);
+      } finally {
+        lease.release(outcome);
+      }
+    }
+  }
+
+  return {
+    info: { ...first.info, id },
+    capabilities: { ...first.capabilities, streaming: false, partials: false },
+    open(opts): SttStream {
+      const chunks: Int16Array[] = [];
+      let ended: () => void = () => undefined;
+      const endedP = new Promise<void>((r) => (ended = r));
+      return {
+        push: (pcm) => void chunks.push(pcm.slice()),
+        end: () => ended(),
+        events: (async function* () {
+          await endedP;
+          yield* transcribe(chunks, opts);
+        })(),
+      };
+    },
+    async warmup() {
+      await Promise.all(pool.endpoints.map((e) => e.target.warmup?.()));
+      pool.start();
+    },
+    async health() {
+      const snap = pool.snapshot();
+      const up = snap.endpoints.filter((e) => e.up).length;
+      return { ok: up > 0, detail: `${up}/${snap.endpoints.length} endpoints up, ${snap.queued} queued` };
+    },
+    async close() {
+      pool.stop();
+      await Promise.all(pool.endpoints.map((e) => e.target.close?.()));
+    },
+  };
+}
