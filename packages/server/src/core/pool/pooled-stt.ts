@@ -1,5 +1,5 @@
 import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../contracts/stt.js";
-import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
+import { isAbort, throwIfAborted, toProviderError, type ProviderError } from "../errors.js";
 import type { EndpointPool } from "./endpoint-pool.js";
 
 /**
