@@ -91,8 +91,8 @@ export const MirrorConfig = z.object({
         .object({
           provider: z.enum(["builtin", "a2f3d"]).default("builtin"),
           a2f3d: z.object({ address: z.string().min(1) }).optional(),
-          /** built-in lip-sync behind a TTS without phoneme timings: phones recognized from the audio, or band energies alone */
-          audioOnly: z.enum(["allphone", "energy"]).default("allphone"),
+          /** built-in lip-sync behind a TTS without phoneme timings: band energies alone (in sync from the first chunk) or phones recognized from the audio (better shapes, 60–500 ms late per utterance) */
+          audioOnly: z.enum(["allphone", "energy"]).default("energy"),
         })
         .refine((l) => l.provider !== "a2f3d" || l.a2f3d, { message: "lipsync a2f3d needs a2f3d.address" })
         .prefault({}),
