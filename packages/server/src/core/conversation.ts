@@ -364,7 +364,8 @@ export class Conversation {
     const voice = visit.voice;
     if (!voice) throw new Error("conversation started without a cloned voice");
     const sinks = this.reference ? [...this.o.stages.sinks, this.reference] : this.o.stages.sinks;
-    const stages = { ...this.o.stages, sinks, ...(speculation ? { llm: speculation } : {}) };
+    const filler = userText && visit.fillers ? { filler: visit.fillers } : {};
+    const stages = { ...this.o.stages, sinks, ...(speculation ? { llm: speculation } : {}), ...filler };
     const run = runReply(turn, prepared.request, voice, stages);
     reply.done = run.then((result) => {
       turn.replyText = result.spokenText;

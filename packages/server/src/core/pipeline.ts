@@ -4,7 +4,7 @@ import { AsyncQueue } from "./async-queue.js";
 import type { Lipsync, LipFrame, LipsyncSession } from "./contracts/lipsync.js";
 import type { Llm, LlmRequest } from "./contracts/llm.js";
 import type { OutputEvent, Sink } from "./contracts/sink.js";
-import type { Tts, VoiceProfile } from "./contracts/tts.js";
+import type { Filler, FillerSource, Tts, VoiceProfile } from "./contracts/tts.js";
 import { isAbort } from "./errors.js";
 import { chunkSentences } from "./sentence-chunker.js";
 import type { Turn } from "./turn.js";
@@ -14,6 +14,8 @@ export interface ReplyStages {
   tts: Tts;
   lipsync: Lipsync;
   sinks: readonly Sink[];
+  /** pre-synthesized backchannels in the visitor's voice, played once when the LLM is slow to start */
+  filler?: FillerSource;
 }
 
 export interface ReplyResult {
@@ -50,8 +52,19 @@ export async function runReply(turn: Turn, request: Omit<LlmRequest, "signal">, 
   let position = 0;
   let spoken = "";
   let error: unknown;
+  const next = sentences[Symbol.asyncIterator]();
   try {
-    for await (const sentence of sentences) {
+    const first = next.next();
+    if (stages.filler) {
+      const filler = await fillerIfSlow(turn, first, stages.filler);
+      if (filler && !signal.aborted) {
+        spoken = filler.text;
+        emit({ type: "text", turnId: turn.id, text: filler.text });
+        position = speakFiller(turn, filler, lips, emit);
+      }
+    }
+    for (let r = await first; !r.done; r = await next.next()) {
+      const sentence = r.value;
       if (signal.aborted) break;
       turn.mark("firstSentence");
       spoken += (spoken ? " " : "") + sentence;
@@ -60,6 +73,8 @@ export async function runReply(turn: Turn, request: Omit<LlmRequest, "signal">, 
     }
   } catch (err) {
     if (!isAbort(err, signal)) error = err;
+  } finally {
+    await next.return?.();
   }
   lips.push({ type: "end" });
   const lipsyncError = await framesDone;
@@ -72,6 +87,41 @@ export async function runReply(turn: Turn, request: Omit<LlmRequest, "signal">, 
     ...(error !== undefined ? { error } : {}),
     ...(lipsyncError !== undefined ? { lipsyncError } : {}),
   };
+}
+
+/** Waits up to the filler delay for the first sentence; no LLM token by then → the filler to play first. */
+async function fillerIfSlow(turn: Turn, first: Promise<IteratorResult<string>>, source: FillerSource): Promise<Filler | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), source.delayMs);
+  });
+  const aborted = new Promise<boolean>((resolve) => turn.signal.addEventListener("abort", () => resolve(false), { once: true }));
+  const slow = await Promise.race([late, first.then(() => false, () => false), aborted]);
+  clearTimeout(timer);
+  if (!slow || turn.signal.aborted || turn.marks.has("llmFirstToken")) return undefined;
+  return source.next();
+}
+
+/** The filler goes out whole at the start of the turn; its phonemes drive the lips like any reply's. */
+function speakFiller(turn: Turn, filler: Filler, lips: LipsyncSession, emit: (ev: OutputEvent) => void): number {
+  const pcm = filler.sampleRate === OUTPUT_SAMPLE_RATE ? filler.pcm.slice() : resampleWhole(filler.pcm, filler.sampleRate);
+  for (const p of filler.phonemes) {
+    const at = (sec: number) => Math.round(sec * OUTPUT_SAMPLE_RATE);
+    lips.push({ type: "phoneme", phoneme: p.phoneme, alphabet: p.alphabet, startSample: at(p.start), endSample: at(p.end) });
+  }
+  lips.push({ type: "audio", pcm, sample: 0 });
+  emit({ type: "audio", turnId: turn.id, pcm, sample: 0 });
+  return pcm.length;
+}
+
+function resampleWhole(pcm: Float32Array, from: number): Float32Array {
+  const r = new StreamResampler(from, OUTPUT_SAMPLE_RATE);
+  const head = r.push(pcm);
+  const tail = r.flush();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
 
 /** Keeps the LLM streaming while TTS works on the previous sentence. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DeletionRecord, FaceLayout, Language, VisitPhase } from "@mirror/protocol";
 import type { ChatMessage } from "./contracts/llm.js";
-import type { VoiceProfile } from "./contracts/tts.js";
+import type { FillerSource, VoiceProfile } from "./contracts/tts.js";
 import type { Turn } from "./turn.js";
 import { BiometricVault, findBiometricLeftovers, wipeDeep } from "./vault.js";
 
@@ -35,6 +35,8 @@ export class Visit {
   history: ChatMessage[] = [];
   facts: string[] = [];
   voice: VoiceProfile | null = null;
+  /** backchannels in the cloned voice (audio kept in the vault), ready a little after the clone */
+  fillers: FillerSource | null = null;
   face: FaceLayout | null = null;
   turns: Turn[] = [];
   conversationStartedAt: number | null = null;
@@ -77,6 +79,7 @@ export class Visit {
     const vaultReport = await this.vault.purge();
     if (this.voice) wipeDeep(this.voice.state);
     this.voice = null;
+    this.fillers = null;
     this.face = null;
     this.history = [];
     this.facts = [];

@@ -11,6 +11,7 @@ import {
 import { MIC_SAMPLE_RATE, type BoothDisplay } from "@mirror/protocol";
 import { checkFaceLayout, checkPhoto } from "../capture/photo-check.js";
 import { checkVoiceSample, emptySampleStats, sampleMessage } from "../capture/sample-check.js";
+import { prepareFillers } from "../stages/tts/fillers.js";
 import type { Clock, Random } from "../core/clock.js";
 import type { Lipsync } from "../core/contracts/lipsync.js";
 import type { Llm } from "../core/contracts/llm.js";
@@ -221,6 +222,11 @@ export class VisitSession {
       if (!stillCloning()) return void tts.forgetVoice(voice);
       v.voice = voice;
       v.vault.onPurge(tts.info.id, () => tts.forgetVoice(voice));
+      prepareFillers(tts, voice, v.vault, AbortSignal.timeout(30_000))
+        .then((bank) => {
+          if (bank.size && !v.vault.isPurged) v.fillers = bank;
+        })
+        .catch(() => undefined);
       const cloneMs = this.o.clock.now() - t0;
       this.observe.onCloned(v, cloneMs, voice.similarity ?? null);
       this.send({ type: "clone-ready", cloneMs: Math.round(cloneMs) });

@@ -32,6 +32,21 @@ export interface CloneSimilarityScore {
   converted: number;
 }
 
+/** A short backchannel in the visitor's cloned voice, synthesized ahead of time. */
+export interface Filler {
+  text: string;
+  pcm: Float32Array;
+  sampleRate: number;
+  /** seconds from the filler's start, as the TTS reported them */
+  phonemes: ReadonlyArray<{ phoneme: string; alphabet: PhonemeAlphabet; start: number; end: number }>;
+}
+
+/** What the reply pipeline needs: a filler to cover a slow brain, and how long to wait before using it. */
+export interface FillerSource {
+  readonly delayMs: number;
+  next(): Filler | undefined;
+}
+
 export type TtsEvent =
   | { type: "audio"; pcm: Float32Array; sampleRate: number }
   /** times in seconds from the start of this synthesis */
