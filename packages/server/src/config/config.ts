@@ -80,10 +80,13 @@ export const MirrorConfig = z.object({
       vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(160) }).prefault({}),
       stt: z
         .object({
-          provider: z.enum(["pocketsphinx", "whisper-server"]).default("pocketsphinx"),
+          provider: z.enum(["pocketsphinx", "whisper-server", "whisper-cpp"]).default("pocketsphinx"),
           /** any OpenAI-compatible /v1/audio/transcriptions server; the key comes from OPENAI_API_KEY */
           whisper: z.object({ baseUrl: z.string().url().optional(), model: z.string().min(1).default("whisper-1"), prompt: z.string().optional() }).prefault({}),
+          /** in-process whisper.cpp: a ggml model file the operator provides */
+          whisperCpp: z.object({ modelPath: z.string().min(1) }).optional(),
         })
+        .refine((t) => t.provider !== "whisper-cpp" || t.whisperCpp, { message: "stt whisper-cpp needs whisperCpp.modelPath" })
         .prefault({}),
       llm: LlmConfig,
       tts: TtsConfig,

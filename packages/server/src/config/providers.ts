@@ -12,6 +12,7 @@ import { createGgufLlm } from "../stages/llm/gguf/index.js";
 import { createOpenAiLlm } from "../stages/llm/openai/index.js";
 import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
+import { createWhisperCppStt } from "../stages/stt/whisper-cpp/index.js";
 import { createWhisperServerStt } from "../stages/stt/whisper-server/index.js";
 import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
@@ -95,6 +96,13 @@ function buildWhisperSttOrPool(config: MirrorConfig, opts: BuildOptions) {
   return buildWhisperSttPool(section, (baseUrl) => buildWhisperStt({ ...whisper, baseUrl }, env), opts.pools);
 }
 
+function buildStt(config: MirrorConfig, opts: BuildOptions) {
+  const c = config.stages.stt;
+  if (c.provider === "whisper-server") return buildWhisperSttOrPool(config, opts);
+  if (c.provider === "whisper-cpp" && c.whisperCpp) return createWhisperCppStt({ modelPath: c.whisperCpp.modelPath });
+  return createPocketSphinxStt();
+}
+
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
@@ -102,7 +110,7 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
-    stt: s.stt.provider === "whisper-server" ? buildWhisperSttOrPool(config, opts) : createPocketSphinxStt(),
+    stt: buildStt(config, opts),
     llm: buildLlm(s.llm, opts, config.pools),
     tts,
     lipsync: buildLipsync(s.lipsync, tts),
