@@ -1,5 +1,16 @@
 import { defineConfig } from "vitest/config";
 
+// Tests whose acceptance bounds are milliseconds of latency or send jitter. They run last, one file at a time, so
+// the rest of the suite (Chromium, PocketSphinx, the privacy memory scan) does not load the 2 cores they measure on.
+const timing = [
+  "packages/server/src/stages/tts/f5/f5-latency.test.ts",
+  "packages/server/src/stages/llm/gemini/overhead.test.ts",
+  "packages/server/src/stages/stt/pocketsphinx/pocketsphinx.test.ts",
+  "packages/server/src/sinks/a2f/legacy-sink.test.ts",
+  "packages/server/src/sinks/livelink/livelink-sink.test.ts",
+  "packages/server/src/stages/lipsync/builtin/latency-alignment.test.ts",
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -7,6 +18,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/node_modules/**", ...timing],
           testTimeout: 30_000,
         },
       },
@@ -17,6 +29,15 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "timing",
+          include: timing,
+          testTimeout: 60_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
