@@ -66,15 +66,18 @@ beforeAll(async () => {
   page.on("pageerror", (err) => console.error("page error:", err.message));
   // every screen the kiosk shows, recorded in the page (polling from here can miss a short one on a loaded box)
   await page.addInitScript(() => {
-    const w = globalThis as unknown as { mirrorStats?: { state: string }; __screens: string[]; __receipt: string[] };
+    const w = globalThis as unknown as { mirrorStats?: { state: string }; __screens: string[]; __receipt: string[]; __receiptCode: string };
     w.__screens = [];
     w.__receipt = [];
+    w.__receiptCode = "";
     setInterval(() => {
       const s = w.mirrorStats?.state;
       if (s && w.__screens[w.__screens.length - 1] !== s) w.__screens.push(s);
       if (s === "purged" && w.__receipt.length === 0) {
         const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> } }).document;
         w.__receipt = [...doc.querySelectorAll("[data-testid=receipt] li")].map((li) => li.textContent ?? "");
+        const qr = [...doc.querySelectorAll(".receipt-qr path")].length;
+        w.__receiptCode = `${[...doc.querySelectorAll("[data-testid=receipt-code]")].map((e) => e.textContent ?? "").join("")} qr:${qr}`;
       }
     }, 20);
   });
@@ -173,6 +176,10 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
     console.log("receipt:", JSON.stringify(receipt));
     expect(receipt.some((line) => line.startsWith("Your photo"))).toBe(true);
     expect(receipt.some((line) => line.startsWith("Your voice recording"))).toBe(true);
+    // and a short receipt code with its QR, which the operator can check against the record
+    const receiptCode = await page.evaluate(() => (globalThis as unknown as { __receiptCode: string }).__receiptCode);
+    console.log("receipt code:", receiptCode);
+    expect(receiptCode).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5} qr:1$/);
     expect(s.lastError).toBeNull();
   });
 

@@ -159,7 +159,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("interrupt"), turnId }),
   z.object({ type: z.literal("timings"), turnId, timings: TurnTimings }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
-  z.object({ type: z.literal("purged"), record: DeletionRecord }),
+  /** `receipt`: short code derived from the record (SHA-256 of its canonical JSON), for the farewell screen */
+  z.object({ type: z.literal("purged"), record: DeletionRecord, receipt: z.string().max(16).optional() }),
   /** the GPU budget: the kiosk's renderer draws at most this many frames per second (null: as fast as it can) */
   z.object({ type: z.literal("render-budget"), maxFps: z.number().int().min(1).max(240).nullable() }),
 ]);

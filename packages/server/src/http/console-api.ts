@@ -56,6 +56,12 @@ export class ConsoleApi {
       this.stream(req, res, headers);
       return true;
     }
+    if (path.startsWith("/api/console/receipt/") && req.method === "GET") {
+      const found = this.o.metrics.receipts.find(path.slice("/api/console/receipt/".length));
+      if (!found) json(404, { ok: false, message: "no deletion record with this receipt code (codes are kept in memory until restart)" });
+      else json(200, { ok: true, ...found });
+      return true;
+    }
     if (path === "/api/console/control" && req.method === "POST") {
       void readJson(req, MAX_CONTROL_BODY).then(
         (body) => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KioskClient } from "../testing/kiosk-client.js";
 import { fixtureVisitor, startTestServer, type TestServer } from "../testing/test-server.js";
+import { receiptCode } from "../observers/receipts.js";
 import { resolveConsoleToken } from "./console-token.js";
 
 const TOKEN = "test-console-token-0123456789";
@@ -138,6 +139,15 @@ describe("a locked console, a kiosk that only runs visits", () => {
     expect((await control({ action: "end-visit", visitId })).status).toBe(200);
     const purged = await k.next("purged");
     expect(purged.record).toMatchObject({ visitId, reason: "operator", verified: true });
+    // the farewell's receipt code, checkable by the operator (token only), naming sizes and hashes, never content
+    const code = purged.receipt ?? "";
+    expect(code).toBe(receiptCode(purged.record));
+    const check = await raw(`${url}/api/console/receipt/${code.slice(0, 5).toLowerCase()}-${code.slice(5)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(check.status).toBe(200);
+    expect(JSON.parse(check.body)).toMatchObject({ ok: true, code, matches: true, record: { visitId, verified: true } });
+    expect((await raw(`${url}/api/console/receipt/${code}`)).status).toBe(401);
+    const other = code.startsWith("A") ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+    expect((await raw(`${url}/api/console/receipt/${other}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
     await k.close();
   });
 });

@@ -1,5 +1,6 @@
 import { TURN_TIMING_KEYS, type ConsoleEvent, type TurnTimings } from "@mirror/protocol";
 import type { VisitObserver } from "./observer.js";
+import { ReceiptBook } from "./receipts.js";
 
 export interface TurnRecord {
   visitId: string;
@@ -28,6 +29,8 @@ export function percentiles(values: readonly number[]): Percentiles | null {
 export class MetricsObserver implements VisitObserver {
   readonly turns: TurnRecord[] = [];
   readonly cloneMs: number[] = [];
+  /** deletion records by receipt code, for the console's receipt check */
+  readonly receipts = new ReceiptBook();
   private readonly subscribers = new Set<(ev: ConsoleEvent) => void>();
 
   constructor(private readonly opts: { keep?: number; log?: (line: string) => void } = {}) {}
@@ -77,6 +80,7 @@ export class MetricsObserver implements VisitObserver {
 
   onPurged: NonNullable<VisitObserver["onPurged"]> = (record) => {
     this.opts.log?.(`visit ${record.visitId.slice(0, 8)} purged: ${record.items.length} items, verified=${record.verified}`);
+    this.receipts.add(record);
     this.publish({ type: "purged", record });
   };
 

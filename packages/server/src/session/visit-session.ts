@@ -26,6 +26,7 @@ import { fanOut, type VisitObserver } from "../observers/observer.js";
 import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.js";
 import type { SinkSet } from "../sinks/from-config.js";
 import { RenderBudgetSink } from "../sinks/render-budget/render-budget-sink.js";
+import { receiptCode } from "../observers/receipts.js";
 
 export interface Providers {
   vad: Vad;
@@ -316,7 +317,7 @@ export class VisitSession {
     if (v.phase === "conversation") v.enter("farewell");
     const record = await v.purge(reason);
     this.observe.onPurged(record);
-    this.send({ type: "purged", record });
+    this.send({ type: "purged", record, receipt: receiptCode(record) });
     if (!this.closed) this.newVisit(v.language);
   }
 

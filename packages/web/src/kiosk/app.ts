@@ -233,7 +233,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
       }
       case "purged":
         this.wipe();
-        this.view.farewell.show(m.record, this.view.language);
+        this.view.farewell.show(m.record, this.view.language, m.receipt);
         // a declined consent is purged too, and then "nothing was recorded" is the right message
         if (this.screen !== "declined") this.showThenAttract("purged");
         return;

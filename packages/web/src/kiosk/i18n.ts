@@ -58,6 +58,7 @@ const EN = {
   "receipt.other": "Other data of your visit",
   "receipt.verified": "Deleted and checked at",
   "receipt.unverified": "Deleted at",
+  "receipt.code": "Your deletion receipt (staff can check it):",
   "error.generic": "Something went wrong. Let's try again.",
   "status.reconnecting": "Reconnecting…",
 } as const;
@@ -122,6 +123,7 @@ const NL: Record<TextKey, string> = {
   "receipt.other": "Andere gegevens van je bezoek",
   "receipt.verified": "Gewist en gecontroleerd om",
   "receipt.unverified": "Gewist om",
+  "receipt.code": "Je verwijderbewijs (medewerkers kunnen het controleren):",
   "error.generic": "Er ging iets mis. We proberen het opnieuw.",
   "status.reconnecting": "Opnieuw verbinden…",
 };

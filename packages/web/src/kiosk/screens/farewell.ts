@@ -1,6 +1,7 @@
 import type { DeletionRecord, Language } from "@mirror/protocol";
 import { h, i18n } from "../dom.js";
 import { text, type TextKey } from "../i18n.js";
+import { renderReceipt } from "../receipt.js";
 
 /** Names of what a visit holds, as a visitor reads them. */
 const KIND_KEYS: Record<string, TextKey> = {
@@ -23,6 +24,7 @@ export class FarewellScreen {
   private readonly list = h("ul", { class: "receipt", "data-testid": "receipt" });
   private readonly when = h("p", { class: "quiet receipt-time" });
   private record: DeletionRecord | null = null;
+  private receipt: string | undefined;
 
   constructor() {
     this.root = h(
@@ -37,8 +39,9 @@ export class FarewellScreen {
   }
 
   /** Shows the deletion record (or nothing, when the link was lost before it came). */
-  show(record: DeletionRecord | null, lang: Language): void {
+  show(record: DeletionRecord | null, lang: Language, receipt?: string): void {
     this.record = record;
+    this.receipt = record ? receipt : undefined;
     this.render(lang);
   }
 
@@ -46,6 +49,7 @@ export class FarewellScreen {
     const r = this.record;
     this.list.replaceChildren();
     this.when.textContent = "";
+    renderReceipt(this.slot, this.receipt, lang);
     if (!r) return;
     // one line per kind of data, however many pieces of it the visit held
     const bytes = new Map<TextKey, number>();
