@@ -140,6 +140,10 @@ describe("pocketsphinx specifics", () => {
       const b = open(stt);
       pushFrames(a, fox);
       pushFrames(b, fox);
+      // a keeps its utterance open until b holds a decoder of its own, so the two streams really overlap even on a
+      // machine fast enough to finalize a before b's decoder has loaded
+      const grown = Date.now() + 10_000;
+      while ((await sizeOf()) !== "2" && Date.now() < grown) await new Promise((r) => setTimeout(r, 20));
       a.end();
       b.end();
       const [ea, eb] = await Promise.all([collect(a, 15_000), collect(b, 15_000)]);
