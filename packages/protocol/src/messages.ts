@@ -15,6 +15,15 @@ export const DeletionItem = z.object({
   bytes: z.number().int().nonnegative(),
   sha256: z.string(),
 });
+/** What the operator's retention opt-in kept of a visit (config privacy.retention): what, how big, until when. */
+export const KeptItem = z.object({
+  kind: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+  /** ISO time after which the sweeper deletes it */
+  until: z.string(),
+});
+export type KeptItem = z.infer<typeof KeptItem>;
 export const DeletionRecord = z.object({
   visitId: z.string(),
   reason: z.string(),
@@ -24,6 +33,8 @@ export const DeletionRecord = z.object({
   tempFilesDeleted: z.number().int().nonnegative(),
   providersNotified: z.array(z.string()),
   verified: z.boolean(),
+  /** present only when the operator opted in to keeping something (the visitor was told on the consent screen) */
+  kept: z.array(KeptItem).optional(),
 });
 export type DeletionRecord = z.infer<typeof DeletionRecord>;
 
@@ -129,6 +140,19 @@ export const BoothDisplay = z.object({
 });
 export type BoothDisplay = z.infer<typeof BoothDisplay>;
 
+/** The consent screen, per language, from the server's config (privacy.consent); `kept` says what retention keeps. */
+export const ConsentText = z.object({
+  title: z.string().min(1).max(200),
+  intro: z.string().max(1000),
+  photo: z.string().max(1000),
+  voice: z.string().max(1000),
+  talk: z.string().max(1000),
+  use: z.string().max(1000),
+  delete: z.string().max(1000),
+  kept: z.string().max(1000).optional(),
+});
+export type ConsentText = z.infer<typeof ConsentText>;
+
 export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("visit"),
@@ -140,6 +164,10 @@ export const ServerMessage = z.discriminatedUnion("type", [
     sampleSentences: z.record(Language, z.string()),
     /** the booth's screen, when its config sets one */
     display: BoothDisplay.optional(),
+    /** the consent screen's text per language (config privacy.consent, with the retention notice when one applies) */
+    consent: z.record(Language, ConsentText).optional(),
+    /** nobody touched the consent / photo / sample screens this long: the kiosk goes back to attract */
+    idleTimeoutMs: z.number().int().positive().optional(),
   }),
   z.object({ type: z.literal("phase"), phase: VisitPhase }),
   z.object({ type: z.literal("sample-result"), ok: z.boolean(), problems: z.array(SampleProblem), message: z.string(), stats: SampleStats }),

@@ -10,7 +10,9 @@ import { writeDemoReport } from "../demo/report.js";
 import { benchCommand } from "./bench-command.js";
 import { SOAK_USAGE, soakCommand } from "./soak-command.js";
 import { loadVisitor } from "../demo/visitor.js";
-import { resolveConsoleToken } from "../http/console-token.js";
+import { defaultConfigDir, resolveConsoleToken } from "../http/console-token.js";
+import { consentScreens } from "../config/privacy.js";
+import { createRetention } from "../retention/from-config.js";
 import { startServer } from "../http/server.js";
 import { purgeOnSignals } from "../http/shutdown.js";
 import { PoolRegistry } from "../core/pool/pool-registry.js";
@@ -49,6 +51,7 @@ async function start(args: string[]): Promise<void> {
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   const metrics = new MetricsObserver({ log });
   const consoleToken = resolveConsoleToken();
+  const retention = createRetention(config.privacy.retention, { configDir: defaultConfigDir(), log });
   const server = await startServer({
     host: config.server.host,
     port: config.server.port,
@@ -68,6 +71,9 @@ async function start(args: string[]): Promise<void> {
       observers: [metrics],
       language: config.language,
       timeouts: { silenceMs: config.visit.silenceTimeoutMs, idleMs: config.visit.idleTimeoutMs },
+      kioskIdleMs: config.visit.kioskIdleTimeoutMs,
+      consent: consentScreens(config.privacy),
+      retention,
       ...(config.gpuBudget.rendererMaxFpsWhileSpeaking ? { rendererMaxFpsWhileSpeaking: config.gpuBudget.rendererMaxFpsWhileSpeaking } : {}),
     },
   });
@@ -80,6 +86,7 @@ async function start(args: string[]): Promise<void> {
   process.on("unhandledRejection", (err) => log(`unhandled ${err instanceof Error ? err.name : typeof err} in a visit; the server keeps running`));
   purgeOnSignals(async () => {
     await server.close();
+    retention?.stop();
     await closeProviders(providers);
   }, log);
 }

@@ -6,6 +6,7 @@ import { applyPoolsEnv, PoolsConfig } from "./pools.js";
 import { BoothsConfig } from "../http/booths.js";
 import { GpuBudgetConfig } from "./gpu-budget.js";
 import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
+import { PrivacyConfig } from "./privacy.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
@@ -113,8 +114,12 @@ export const MirrorConfig = z.object({
     .object({
       silenceTimeoutMs: z.number().int().min(5_000).default(45_000),
       idleTimeoutMs: z.number().int().min(10_000).default(180_000),
+      /** the kiosk: nobody touched the consent / photo / sample screens this long, back to attract */
+      kioskIdleTimeoutMs: z.number().int().min(10_000).default(90_000),
     })
     .prefault({}),
+  /** consent text per language and retention (default: keep nothing), see config/privacy.ts and docs/privacy.md */
+  privacy: PrivacyConfig,
 });
 export type MirrorConfig = z.infer<typeof MirrorConfig>;
 

@@ -26,7 +26,7 @@ async function startChild(): Promise<Child> {
   const tmp = mkdtempSync(join(tmpdir(), "mirror-privacy-"));
   const proc = fork(CHILD, [], {
     execArgv: ["--import", "tsx", "--expose-gc"],
-    env: { ...process.env, TMPDIR: tmp },
+    env: { ...process.env, TMPDIR: tmp, MIRROR_CONFIG_DIR: join(tmp, "config") },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const out: string[] = [];
@@ -73,6 +73,14 @@ function searchMemory(pid: number, needles: Buffer[]): boolean[] {
   return found;
 }
 
+/** Every file under the child's temp dir but tsx's compile cache: what a retention would have written lands here too. */
+function allFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => !f.startsWith("tsx-"))
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
 /** Mirror's own files under the child's temp dir (tsx keeps its compile cache there too). */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -108,6 +116,10 @@ describe("privacy you can prove", () => {
 
   it("after purge, no trace of the photo, the voice sample or the visitor's words in the heap snapshot, temp dir or logs (raw memory reported)", async () => {
     const k = await KioskClient.connect(child.url);
+    // default config: the visitor is told that everything is deleted, and nothing is kept
+    const visit = await k.next("visit");
+    expect(visit.consent?.en.delete).toMatch(/everything is deleted/);
+    expect(visit.consent?.en.kept).toBeUndefined();
     await k.startVisit(photo, sample);
     // the reference audio sits in a private temp file during the visit
     expect(filesUnder(child.tmp).length).toBe(1);
@@ -127,6 +139,7 @@ describe("privacy you can prove", () => {
     k.send({ type: "end-visit", reason: "visitor" });
     const purged = await k.next("purged");
     expect(purged.record.verified).toBe(true);
+    expect(purged.record.kept).toBeUndefined();
     expect(JSON.stringify(purged.record)).not.toContain(word);
     await k.close();
 
@@ -139,7 +152,7 @@ describe("privacy you can prove", () => {
     rmSync(snapshot);
     const memory = searchMemory(pid, Object.values(needles));
     console.log(`privacy: heap snapshot ${(heap.byteLength / 1e6).toFixed(0)} MB; memory searched in ${Math.round(performance.now() - t0)} ms`);
-    const temp = filesUnder(child.tmp).map((f) => readFileSync(f));
+    const temp = allFilesUnder(child.tmp).map((f) => readFileSync(f));
     const logs = Buffer.from(child.out.join(""));
     const report = Object.entries(needles).map(([name, n], i) => ({
       name,
@@ -153,7 +166,9 @@ describe("privacy you can prove", () => {
     // pages: socket read chunks the WebSocket library joined into one message are freed, not zeroed, and dead
     // strings linger until the GC reuses their pages — that result is reported (docs/privacy.md), not asserted.
     expect(report.map(({ memory: _memory, ...r }) => r)).toEqual(Object.keys(needles).map((name) => ({ name, heap: false, temp: false, logs: false })));
-    expect(temp).toEqual([]);
+    expect(filesUnder(child.tmp)).toEqual([]);
+    // the default retention never started: no key made, no directory written
+    expect(allFilesUnder(child.tmp).filter((f) => f.includes("retention") || f.includes("mirror-kept"))).toEqual([]);
     await expect.poll(() => child.out.join("")).toMatch(/purged: \d+ items, verified=true/);
   }, 90_000);
 

@@ -4,7 +4,7 @@ import type { DeletionRecord } from "@mirror/protocol";
 
 type Bytes = Uint8Array | Int16Array | Float32Array;
 
-interface VaultItem {
+export interface VaultItem {
   kind: string;
   data: Bytes | string;
 }
@@ -66,6 +66,11 @@ export class BiometricVault {
       return;
     }
     this.forgetHooks.set(name, hook);
+  }
+
+  /** What the vault holds, in the order it came (read by an operator's retention opt-in at purge). */
+  entries(): readonly Readonly<VaultItem>[] {
+    return this.items;
   }
 
   get isPurged(): boolean {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { DeletionRecord, FaceLayout, Language, VisitPhase } from "@mirror/protocol";
+import type { DeletionRecord, FaceLayout, KeptItem, Language, VisitPhase } from "@mirror/protocol";
 import type { ChatMessage } from "./contracts/llm.js";
 import type { FillerSource, VoiceProfile } from "./contracts/tts.js";
 import type { Turn } from "./turn.js";
-import { BiometricVault, findBiometricLeftovers, wipeDeep } from "./vault.js";
+import { BiometricVault, findBiometricLeftovers, wipeDeep, type VaultItem } from "./vault.js";
 
 const TRANSITIONS: Readonly<Record<VisitPhase, readonly VisitPhase[]>> = {
   attract: ["consent", "purge"],
@@ -17,6 +17,11 @@ const TRANSITIONS: Readonly<Record<VisitPhase, readonly VisitPhase[]>> = {
 
 export class PhaseError extends Error {
   override readonly name = "PhaseError";
+}
+
+/** The operator's retention opt-in (config privacy.retention): copies what it keeps before the vault is wiped. */
+export interface Retention {
+  keep(visitId: string, items: readonly Readonly<VaultItem>[]): Promise<KeptItem[]>;
 }
 
 export type PhaseListener = (visit: Visit, from: VisitPhase, to: VisitPhase) => void;
@@ -43,8 +48,11 @@ export class Visit {
   private record: DeletionRecord | null = null;
   private listeners: PhaseListener[] = [];
 
-  constructor(opts: { language: Language }) {
+  private readonly retention: Retention | null;
+
+  constructor(opts: { language: Language; retention?: Retention | null }) {
     this.language = opts.language;
+    this.retention = opts.retention ?? null;
   }
 
   onPhase(listener: PhaseListener): void {
@@ -76,6 +84,7 @@ export class Visit {
       ...this.facts,
       ...this.turns.flatMap((t) => [t.userText, t.replyText]),
     ];
+    const kept = await this.keepOptedIn();
     const vaultReport = await this.vault.purge();
     if (this.voice) wipeDeep(this.voice.state);
     this.voice = null;
@@ -96,7 +105,18 @@ export class Visit {
       purgedAt: new Date().toISOString(),
       ...vaultReport,
       verified: leftovers.length === 0,
+      ...(kept.length > 0 ? { kept } : {}),
     };
     return this.record;
+  }
+
+  /** A retention that fails (disk full) keeps nothing; the purge goes on. */
+  private async keepOptedIn(): Promise<KeptItem[]> {
+    if (!this.retention) return [];
+    try {
+      return await this.retention.keep(this.id, this.vault.entries());
+    } catch {
+      return [];
+    }
   }
 }

@@ -4,6 +4,7 @@ import {
   decodeBinary,
   parseClientMessage,
   type ClientMessage,
+  type ConsentText,
   type FaceLayout,
   type Language,
   type ServerMessage,
@@ -21,7 +22,8 @@ import type { Tts } from "../core/contracts/tts.js";
 import type { Vad } from "../core/contracts/vad.js";
 import { Conversation, type ConversationEvent, type DialoguePlan } from "../core/conversation.js";
 import { InputError } from "../core/errors.js";
-import { Visit } from "../core/visit.js";
+import { Visit, type Retention } from "../core/visit.js";
+import { DEFAULT_CONSENT } from "../config/privacy.js";
 import { fanOut, type VisitObserver } from "../observers/observer.js";
 import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.js";
 import type { SinkSet } from "../sinks/from-config.js";
@@ -62,6 +64,12 @@ export interface VisitSessionOptions {
   display?: BoothDisplay;
   /** GPU budget: the kiosk's renderer fps cap while a reply is synthesized (config gpuBudget) */
   rendererMaxFpsWhileSpeaking?: number;
+  /** the consent screen per language (config privacy.consent via consentScreens); default: DEFAULT_CONSENT */
+  consent?: Record<Language, ConsentText>;
+  /** the operator's retention opt-in; none: nothing of a visit is kept */
+  retention?: Retention | null;
+  /** the kiosk goes back to attract when nobody touches consent / photo / sample this long (config visit.kioskIdleTimeoutMs) */
+  kioskIdleMs?: number;
 }
 
 export const PAUSED_MESSAGE = "The mirror is resting for a moment. Please come back a little later.";
@@ -99,7 +107,7 @@ export class VisitSession {
   }
 
   private newVisit(language = this.o.language ?? "en"): void {
-    this.visit = new Visit({ language });
+    this.visit = new Visit({ language, retention: this.o.retention ?? null });
     this.heardVisitor = false;
     this.pendingFace = null;
     this.photoOk = false;
@@ -113,6 +121,8 @@ export class VisitSession {
       maxConversationMs: this.o.plan.maxConversationMs,
       sampleSentences: { en: this.o.plan.sampleSentence("en"), nl: this.o.plan.sampleSentence("nl") },
       ...(this.o.display ? { display: this.o.display } : {}),
+      consent: this.o.consent ?? DEFAULT_CONSENT,
+      ...(this.o.kioskIdleMs ? { idleTimeoutMs: this.o.kioskIdleMs } : {}),
     });
   }
 

@@ -12,6 +12,9 @@ import { purgeOnSignals } from "../http/shutdown.js";
 import { PrivateFiles } from "../stages/tts/shared/private-files.js";
 import { FakeStt, FakeTts } from "./fakes/stages.js";
 import { startTestServer } from "./test-server.js";
+import { loadConfig } from "../config/config.js";
+import { consentScreens } from "../config/privacy.js";
+import { createRetention } from "../retention/from-config.js";
 
 /**
  * Hears new words in every utterance, made up on the spot: they exist only in this process and only through the
@@ -45,7 +48,10 @@ const tts: Tts = {
 };
 
 const log = (line: string) => console.log(`[mirror] ${line}`);
-const t = await startTestServer({ stt, tts, server: { log } });
+// the installation's defaults, as `mirror start` reads them: the consent text and a retention that keeps nothing
+const config = loadConfig({ env: {} });
+const retention = createRetention(config.privacy.retention, { configDir: process.env.MIRROR_CONFIG_DIR ?? "", log });
+const t = await startTestServer({ stt, tts, server: { log }, session: { consent: consentScreens(config.privacy), retention } });
 for (const line of t.logs) log(line);
 t.logs.length = 0;
 setInterval(() => {

@@ -7,7 +7,7 @@ import type { Tts } from "../core/contracts/tts.js";
 import { loadVisitor, type RecordedVisitor } from "../demo/visitor.js";
 import { startServer, type MirrorServerOptions, type RunningServer, type WebAsset } from "../http/server.js";
 import { MetricsObserver } from "../observers/metrics.js";
-import type { Providers, SessionTimeouts } from "../session/visit-session.js";
+import type { Providers, SessionTimeouts, VisitSessionOptions } from "../session/visit-session.js";
 import { createDialoguePlan } from "../script/plan.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import { FakeLipsync, FakeLlm, FakeStt, FakeTts } from "./fakes/stages.js";
@@ -27,6 +27,8 @@ export interface TestServerOptions {
   timeouts?: Partial<SessionTimeouts>;
   maxConversationMs?: number;
   server?: Partial<Omit<MirrorServerOptions, "session" | "metrics" | "assets">>;
+  /** consent text, retention, kiosk idle time */
+  session?: Pick<VisitSessionOptions, "consent" | "retention" | "kioskIdleMs">;
 }
 
 export interface TestServer {
@@ -67,6 +69,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
       observers: [metrics],
       language: "en",
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+      ...o.session,
     },
   });
   return { server, metrics, providers, logs, close: () => server.close() };

@@ -51,7 +51,7 @@ const PROTOCOL_ERRORS = new Set(["bad-message", "bad-frame", "wrong-phase"]);
 /** how long "nothing was recorded" / "deleted" stay up before the attract screen */
 const MESSAGE_MS = 5000;
 /** nobody touched the consent / photo / sample screens for this long: the visitor walked away */
-const IDLE_MS = 90_000;
+const IDLE_MS = 90_000; // the server's config (visit.kioskIdleTimeoutMs) says otherwise with every visit
 /** farewell without a `purged` from the server (link lost): stop waiting */
 const FAREWELL_MAX_MS = 90_000;
 
@@ -74,6 +74,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private consented = false;
   private conversationStarted = false;
   private maxConversationMs = 300_000;
+  private idleMs = IDLE_MS;
   private screenTimer = 0;
   private idleTimer = 0;
   private resumeTimer = 0;
@@ -287,6 +288,8 @@ export class KioskApp implements SocketHandlers, ViewActions {
     this.stats.serverPhase = m.phase;
     this.maxConversationMs = m.maxConversationMs;
     this.captureFlow.setSentences(m.sampleSentences);
+    if (m.consent) this.view.setConsent(m.consent);
+    this.idleMs = m.idleTimeoutMs ?? IDLE_MS;
     applyBoothDisplay(document.documentElement, m.display);
     this.setLanguage(m.language);
     // a "deleted" / "nothing recorded" message still up ends by itself, then attract
@@ -385,7 +388,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
         this.wipe();
         this.go("farewell");
       } else this.go("attract");
-    }, IDLE_MS);
+    }, this.idleMs);
   }
 
   /** Drops everything of the visitor held in this page: photo, face texture, audio, words on screen. */

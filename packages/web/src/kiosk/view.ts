@@ -1,6 +1,7 @@
-import type { Language } from "@mirror/protocol";
+import type { ConsentText, Language } from "@mirror/protocol";
 import { h, i18n, show } from "./dom.js";
 import { applyLanguage, text, type TextKey } from "./i18n.js";
+import { ConsentScreen } from "./screens/consent.js";
 import { ConversationScreen } from "./screens/conversation.js";
 import { FarewellScreen } from "./screens/farewell.js";
 import { PhotoScreen } from "./screens/photo.js";
@@ -8,7 +9,6 @@ import { SampleScreen } from "./screens/sample.js";
 import {
   attractScreen,
   cloneScreen,
-  consentScreen,
   languageToggle,
   messageScreen,
   type ScreenActions,
@@ -37,6 +37,8 @@ export class KioskView {
   readonly photo: PhotoScreen;
   readonly sample: SampleScreen;
   readonly conversation: ConversationScreen;
+  /** its text comes from the server (config privacy.consent) */
+  readonly consent: ConsentScreen;
   /** the deletion receipt at the end of a visit */
   readonly farewell: FarewellScreen;
   private readonly sections = new Map<Screen, HTMLElement>();
@@ -56,9 +58,10 @@ export class KioskView {
     this.sample = new SampleScreen(() => actions.recordSample());
     this.conversation = new ConversationScreen(() => actions.endVisit());
     this.farewell = new FarewellScreen();
+    this.consent = new ConsentScreen(actions);
     const sections: [Screen, HTMLElement][] = [
       ["attract", attractScreen(actions)],
-      ["consent", consentScreen(actions)],
+      ["consent", this.consent.root],
       ["declined", messageScreen("declined", "declined.title", "declined.body")],
       ["photo", this.photo.root],
       ["sample", this.sample.root],
@@ -92,9 +95,14 @@ export class KioskView {
     document.documentElement.lang = lang;
     applyLanguage(this.root, lang);
     this.farewell.render(lang);
+    this.consent.render(lang);
     for (const b of this.root.querySelectorAll<HTMLElement>("[data-lang]")) {
       b.classList.toggle("selected", b.dataset.lang === lang);
     }
+  }
+
+  setConsent(texts: Partial<Record<Language, ConsentText>>): void {
+    this.consent.setTexts(texts, this.lang);
   }
 
   t(key: TextKey): string {

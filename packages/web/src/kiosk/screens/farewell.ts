@@ -10,6 +10,7 @@ const KIND_KEYS: Record<string, TextKey> = {
   "voice-sample-clean": "receipt.voice",
   transcript: "receipt.words",
   reply: "receipt.replies",
+  transcripts: "receipt.words",
 };
 
 /**
@@ -23,6 +24,9 @@ export class FarewellScreen {
   readonly slot = h("div", { class: "receipt-slot", "data-slot": "receipt" });
   private readonly list = h("ul", { class: "receipt", "data-testid": "receipt" });
   private readonly when = h("p", { class: "quiet receipt-time" });
+  private readonly body = h("p", { class: "quiet" });
+  /** what the operator's retention opt-in keeps, and until when (empty when nothing is kept) */
+  private readonly kept = h("ul", { class: "receipt kept", "data-testid": "receipt-kept" });
   private record: DeletionRecord | null = null;
   private receipt: string | undefined;
 
@@ -31,9 +35,10 @@ export class FarewellScreen {
       "section",
       { class: "screen message purged", "data-screen": "purged" },
       h("h2", i18n("purged.title")),
-      h("p", i18n("purged.body", { class: "quiet" })),
+      this.body,
       this.list,
       this.when,
+      this.kept,
       this.slot,
     );
   }
@@ -48,7 +53,9 @@ export class FarewellScreen {
   render(lang: Language): void {
     const r = this.record;
     this.list.replaceChildren();
+    this.kept.replaceChildren();
     this.when.textContent = "";
+    this.body.textContent = text(lang, r?.kept?.length ? "purged.bodyKept" : "purged.body");
     renderReceipt(this.slot, this.receipt, lang);
     if (!r) return;
     // one line per kind of data, however many pieces of it the visit held
@@ -61,6 +68,11 @@ export class FarewellScreen {
     const at = new Date(r.purgedAt);
     const time = Number.isNaN(at.getTime()) ? "" : at.toLocaleTimeString(lang === "nl" ? "nl-NL" : "en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     this.when.textContent = `${text(lang, r.verified ? "receipt.verified" : "receipt.unverified")} ${time}`.trim();
+    for (const item of r.kept ?? []) {
+      const until = new Date(item.until);
+      const date = Number.isNaN(until.getTime()) ? item.until : until.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+      this.kept.append(h("li", {}, `${text(lang, KIND_KEYS[item.kind] ?? "receipt.other")} · ${text(lang, "receipt.keptUntil")} ${date}`));
+    }
   }
 
   /** Forgets the record (the next visit begins). */

@@ -30,24 +30,6 @@ export function attractScreen(actions: ScreenActions): HTMLElement {
   );
 }
 
-export function consentScreen(actions: ScreenActions): HTMLElement {
-  return h(
-    "section",
-    { class: "screen consent", "data-screen": "consent" },
-    h("h2", i18n("consent.title")),
-    h("p", i18n("consent.intro")),
-    h("ul", {}, h("li", i18n("consent.photo")), h("li", i18n("consent.voice")), h("li", i18n("consent.talk"))),
-    h("p", i18n("consent.use", { class: "quiet" })),
-    h("p", i18n("consent.delete", { class: "emphasis" })),
-    h(
-      "div",
-      { class: "actions" },
-      button("consent.decline", "consent-decline", () => actions.decline()),
-      button("consent.accept", "consent-accept", () => actions.accept(), "primary"),
-    ),
-  );
-}
-
 export function messageScreen(
   name: string,
   title: Parameters<typeof i18n>[0],
