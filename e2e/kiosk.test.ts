@@ -186,6 +186,11 @@ describe("a whole visit in the kiosk (headless Chromium, fake webcam and microph
   it("without autopilot the visitor's taps drive it: start, decline → nothing recorded → attract", async () => {
     await page.goto(`${server.url}/?size=512`);
     await page.getByTestId("start").click();
+    // the consent text comes from the server's config (privacy.consent), not from the kiosk's code
+    const consent = page.locator('[data-screen="consent"]');
+    await consent.locator('[data-consent="title"]').filter({ hasText: "Before we begin" }).waitFor({ timeout: 10_000 });
+    expect(await consent.locator('[data-consent="delete"]').textContent()).toMatch(/everything is deleted/);
+    expect(await consent.locator('[data-consent="kept"]').isHidden()).toBe(true);
     await page.getByTestId("consent-decline").click();
     await page.waitForFunction(() => (globalThis as unknown as { __screens: string[] }).__screens.includes("declined"), null, { timeout: 20_000 });
     // wait on the page's own record (polled every 20 ms), not on the live state, which can run ahead of it
