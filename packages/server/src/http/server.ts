@@ -165,18 +165,25 @@ function receive(ws: WebSocket, session: VisitSession, o: MirrorServerOptions, l
       if (!isBinary) return session.handleText(data.toString());
       const bytes = toBytes(data);
       session.handleBinary(bytes);
-      // a photo or voice sample is copied into the visit's vault; the socket's copy is wiped now, not at GC
-      if (bytes[0] === BinaryKind.photo || bytes[0] === BinaryKind.voiceSample) bytes.fill(0);
+      // A photo or voice sample is copied into the visit's vault; the socket's copies are wiped now, not at GC:
+      // the message (a view of the WebSocket library's own buffer, unmasked in place) and any fragments joined
+      // into it. Freed without this, the allocator hands those bytes back unzeroed (found in /proc/self/mem).
+      if (bytes[0] === BinaryKind.photo || bytes[0] === BinaryKind.voiceSample) {
+        bytes.fill(0);
+        if (Array.isArray(data)) for (const part of data as Buffer[]) part.fill(0);
+      }
     } catch (err) {
       o.log?.(`session error: ${(err as Error).name}`);
     }
   });
 }
 
+/** A view of what ws delivered, not a copy, so wiping it wipes the library's buffer (fragments are joined). */
 function toBytes(data: unknown): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data as Buffer[]));
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data as Buffer);
+  const b = data as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOptions, access: AccessOptions, consoleApi: ConsoleApi): void {
