@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { buildWebAssets, type WebAsset } from "@mirror/web";
 import { decodeWav, encodeWav } from "../audio/wav.js";
 
 /** The kiosk's live stats (window.__mirror), as tests and the benchmark read them. */
@@ -51,5 +53,27 @@ export function launchKioskBrowser(opts: { video: string; audio: string; dir: st
       "--enable-unsafe-swiftshader",
       `--crash-dumps-dir=${join(opts.dir, "crash")}`,
     ],
+  });
+}
+
+/** Mirror's web assets (pages, workers, models) plus test files, served on 127.0.0.1 port 0. */
+export async function serveWebAssets(extra: Record<string, WebAsset> = {}): Promise<{ base: string; close(): Promise<void> }> {
+  const assets = await buildWebAssets();
+  for (const [path, asset] of Object.entries(extra)) assets.set(path, asset);
+  const http = createServer((req, res) => {
+    const a = assets.get(new URL(req.url ?? "/", "http://x").pathname);
+    res.writeHead(a ? 200 : 404, { "content-type": a?.contentType ?? "text/plain" });
+    res.end(a?.body ?? "not found");
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  return { base, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
+}
+
+/** Debian's Chromium, headless, WebGL on SwiftShader, audio that may start without a gesture; no fake devices. */
+export function launchRenderBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--autoplay-policy=no-user-gesture-required", ...extraArgs],
   });
 }

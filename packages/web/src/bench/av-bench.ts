@@ -5,6 +5,7 @@ import { AvMeter } from "../kiosk/av-meter.js";
 import { FacePhoto } from "../kiosk/face/face-photo.js";
 import { Animator, type RenderedFrame } from "../kiosk/renderer/animator.js";
 import { FaceRenderer } from "../kiosk/renderer/renderer.js";
+import { MouthWatch } from "../kiosk/renderer/mouth-watch.js";
 import { FrameTimeline } from "../kiosk/renderer/timeline.js";
 
 /**
@@ -33,9 +34,11 @@ const timeline = new FrameTimeline();
 const flushed = new Set<number>();
 const events: PlayerEvent[] = [];
 const player = new ReplyPlayer(data.playerWorklet ?? "", (e) => events.push(e), (m) => console.error(m));
-const meter = new AvMeter(true, player);
-let rest: Uint8Array | null = null;
+const meter = new AvMeter(true, player, 1000);
+const mouthWatch = new MouthWatch(renderer);
 let last: { frame: RenderedFrame; changed: number } | null = null;
+/** rAF time of the last frame drawn (its pixels come back later) */
+let lastDrawnAt = -Infinity;
 const frameListeners: ((f: RenderedFrame, changed: number) => void)[] = [];
 const animator = new Animator(
   renderer,
@@ -46,12 +49,12 @@ const animator = new Animator(
   },
   HOLD,
   (f) => {
-    const probe = renderer.probeMouth(f.position ? rest : null);
-    if (probe && !f.position) rest = probe.pixels;
-    const changed = probe?.changed ?? 0;
-    meter.rendered(f, changed);
-    last = { frame: f, changed };
-    for (const l of frameListeners) l(f, changed);
+    lastDrawnAt = f.time;
+    for (const { frame, changed } of mouthWatch.frame(f)) {
+      meter.rendered(frame, changed);
+      last = { frame, changed };
+      for (const l of [...frameListeners]) l(frame, changed);
+    }
   },
 );
 animator.life.still = true;
@@ -66,7 +69,10 @@ async function load(url: string): Promise<{ ok: boolean; problem?: string }> {
   return a.ok ? { ok: true } : { ok: false, problem: a.problem };
 }
 
-/** One reply: `silentMs` of silence, then a voiced tone; face frames at LIP_FPS, mouth open from the voice's onset. */
+/**
+ * One reply: `silentMs` of silence, then a voiced tone; face frames at LIP_FPS plus a step at the voice's onset
+ * (closed one sample before, open on it), so voice and mouth start on the same sample whatever the frame grid.
+ */
 function sendReply(turnId: number, silentMs: number, voicedMs: number): void {
   const onset = Math.round((silentMs / 1000) * RATE);
   const total = onset + Math.round((voicedMs / 1000) * RATE);
@@ -74,10 +80,18 @@ function sendReply(turnId: number, silentMs: number, voicedMs: number): void {
   for (let i = onset; i < total; i++) pcm[i] = Math.round(9000 * Math.sin((2 * Math.PI * 180 * (i - onset)) / RATE));
   const step = RATE / LIP_FPS;
   const frames: { sample: number; w: number[] }[] = [];
-  for (let s = 0; s < total; s += step) {
+  const face = (sample: number) => {
     const w = new Array<number>(ARKIT_52.length).fill(0);
-    if (s >= onset) w[BLENDSHAPE_INDEX.jawOpen] = 0.6;
-    frames.push({ sample: Math.round(s), w });
+    if (sample >= onset) w[BLENDSHAPE_INDEX.jawOpen] = 0.6;
+    frames.push({ sample, w });
+  };
+  for (let s = 0; s < total; s += step) {
+    const sample = Math.round(s);
+    if (sample >= onset - 1 && frames.every((f) => f.sample !== onset)) {
+      face(onset - 1);
+      face(onset);
+    }
+    if (sample !== onset - 1 && sample !== onset) face(sample);
   }
   timeline.add(turnId, frames);
   meter.frames(turnId, frames);
@@ -104,7 +118,7 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 let nextTurn = 1;
 
 /** Plays `n` replies one after another (random silent lead-in, so onsets fall at every phase of the render loop). */
-async function onsets(n: number): Promise<{ offsetsMs: number[]; pipelineMs: number[]; frameMs: number; fps: number }> {
+async function onsets(n: number): Promise<{ offsetsMs: number[]; gapsMs: number[]; holdsMs: number[]; pipelineMs: number[]; frameMs: number; fps: number; frameIntervalMs: number; frameHoldMs: number }> {
   const before = meter.offsetsMs.length;
   for (let i = 0; i < n; i++) {
     const turnId = nextTurn++;
@@ -113,7 +127,16 @@ async function onsets(n: number): Promise<{ offsetsMs: number[]; pipelineMs: num
     await sleep(60 + Math.random() * 40);
     timeline.drop(turnId);
   }
-  return { offsetsMs: meter.offsetsMs.slice(before), pipelineMs: [...meter.pipelineOffsetsMs], frameMs: animator.frameWorkMs, fps: animator.fps };
+  return {
+    offsetsMs: meter.offsetsMs.slice(before),
+    gapsMs: meter.lipFrameGapsMs.slice(before),
+    holdsMs: meter.lipFrameHoldsMs.slice(before),
+    pipelineMs: [...meter.pipelineOffsetsMs],
+    frameMs: animator.frameWorkMs,
+    fps: animator.fps,
+    frameIntervalMs: animator.frameInterval,
+    frameHoldMs: animator.frameHold,
+  };
 }
 
 /**
@@ -127,8 +150,11 @@ async function bargeIn(): Promise<{ framesToRest: number; msToRest: number } | n
   await sleep(200);
   let frames = 0;
   const t0 = performance.now();
+  const cutAfter = lastDrawnAt;
   const done = new Promise<{ framesToRest: number; msToRest: number }>((resolve) => {
     const listen = (f: RenderedFrame, changed: number) => {
+      // pixels read back late may belong to frames drawn before the cut
+      if (f.time <= cutAfter) return;
       frames++;
       if (changed <= MOVING || !f.position) {
         frameListeners.splice(frameListeners.indexOf(listen), 1);

@@ -8,6 +8,7 @@ import { AvMeter } from "./av-meter.js";
 import { CaptureFlow } from "./capture-flow.js";
 import { FacePhoto } from "./face/face-photo.js";
 import { Animator } from "./renderer/animator.js";
+import { MouthWatch } from "./renderer/mouth-watch.js";
 import { FaceRenderer } from "./renderer/renderer.js";
 import { FrameTimeline } from "./renderer/timeline.js";
 import { KioskSocket, type SocketHandlers } from "./socket.js";
@@ -69,7 +70,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private readonly animator: Animator | null = null;
   private readonly detector: FaceDetector;
   private readonly av: AvMeter;
-  private restMouth: Uint8Array | null = null;
+  private mouthWatch: MouthWatch | null = null;
   private screen: Screen = "attract";
   private consented = false;
   private conversationStarted = false;
@@ -99,15 +100,12 @@ export class KioskApp implements SocketHandlers, ViewActions {
     try {
       const renderer = new FaceRenderer(this.view.canvas);
       this.renderer = renderer;
+      const mouthWatch = config.measure ? new MouthWatch(renderer) : null;
+      this.mouthWatch = mouthWatch;
       this.animator = new Animator(renderer, this.timeline, (at) => this.turns.position(at), HOLD_SAMPLES, (f) => {
         this.turns.rendered(f);
-        let changed: number | null = null;
-        if (config.measure) {
-          const probe = renderer.probeMouth(f.position ? this.restMouth : null);
-          if (probe && !f.position) this.restMouth = probe.pixels;
-          changed = probe?.changed ?? null;
-        }
-        this.av.rendered(f, changed);
+        if (!mouthWatch) this.av.rendered(f, null);
+        else for (const w of mouthWatch.frame(f)) this.av.rendered(w.frame, w.changed);
       });
       this.animator.life.still = config.measure;
     } catch (e) {
@@ -396,7 +394,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
     this.captureFlow.wipe();
     this.turns.reset();
     this.av.reset();
-    this.restMouth = null;
+    this.mouthWatch?.reset();
     this.mic.stop();
     this.renderer?.clearPhoto();
     this.view.conversation.clear();

@@ -26,6 +26,9 @@ interface TurnAv {
   frameSample: number | null;
   frameMs: number | null;
   lipMs: number | null;
+  /** time on screen of the frame before the lip frame up to it: the lips could not show earlier than that */
+  gapMs: number | null;
+  holdMs: number;
   done: boolean;
 }
 
@@ -41,11 +44,18 @@ export class AvMeter {
   readonly offsetsMs: number[] = [];
   /** the renderer's own share: lip onset drawn vs the audible time of the face frame that carries it */
   readonly pipelineOffsetsMs: number[] = [];
+  /** per offset: the interval from the frame before the lips' first frame to it (a dropped frame widens it) */
+  readonly lipFrameGapsMs: number[] = [];
+  /** per offset: how long the lips' first frame was expected to stay on screen (its audio is half of that later) */
+  readonly lipFrameHoldsMs: number[] = [];
   lastOffsetMs: number | null = null;
+  private lastShownAt: number | null = null;
 
   constructor(
     readonly pixels: boolean,
     private readonly clock: AudioTimes,
+    /** offsets kept (the most recent) */
+    private readonly keep = KEEP,
   ) {}
 
   audio(f: BinaryFrame): void {
@@ -73,6 +83,8 @@ export class AvMeter {
 
   /** A drawn frame; `pixelsChanged` is the share of mouth pixels unlike the neutral face (pixel mode). */
   rendered(f: RenderedFrame, pixelsChanged: number | null): void {
+    const prevShownAt = this.lastShownAt;
+    this.lastShownAt = f.shownAt;
     const pos = f.position;
     if (!pos) return;
     const t = this.turn(pos.turnId);
@@ -80,18 +92,29 @@ export class AvMeter {
     if (t.onsetSample !== null && t.audioMs === null) t.audioMs = this.heardAt(pos.turnId, t.onsetSample);
     if (t.frameSample !== null && t.frameMs === null) t.frameMs = this.heardAt(pos.turnId, t.frameSample);
     const moving = this.pixels ? (pixelsChanged ?? 0) > PIXELS_CHANGED : f.lipsApart > LIPS_APART;
-    if (t.lipMs === null && moving) t.lipMs = f.shownAt;
+    if (t.lipMs === null && moving) {
+      t.lipMs = f.shownAt;
+      t.gapMs = prevShownAt === null ? null : f.shownAt - prevShownAt;
+      t.holdMs = f.holdMs;
+    }
     if (t.audioMs !== null && t.lipMs !== null && (t.frameMs !== null || t.frameSample === null)) {
       t.done = true;
-      if (t.frameMs !== null) push(this.pipelineOffsetsMs, Math.round((t.lipMs - t.frameMs) * 10) / 10);
+      if (t.frameMs !== null) this.push(this.pipelineOffsetsMs, Math.round((t.lipMs - t.frameMs) * 10) / 10);
       this.lastOffsetMs = Math.round((t.lipMs - t.audioMs) * 10) / 10;
-      push(this.offsetsMs, this.lastOffsetMs);
+      this.push(this.offsetsMs, this.lastOffsetMs);
+      this.push(this.lipFrameGapsMs, t.gapMs === null ? NaN : Math.round(t.gapMs * 10) / 10);
+      this.push(this.lipFrameHoldsMs, Math.round(t.holdMs * 10) / 10);
     }
   }
 
   /** Forgets the turns (end of a visit); the offsets stay, they hold nothing of the visitor. */
   reset(): void {
     this.turns.clear();
+  }
+
+  private push(list: number[], v: number): void {
+    list.push(v);
+    if (list.length > this.keep) list.shift();
   }
 
   private heardAt(turnId: number, sample: number): number | null {
@@ -102,14 +125,9 @@ export class AvMeter {
   private turn(id: number): TurnAv {
     let t = this.turns.get(id);
     if (!t) {
-      t = { onsetSample: null, audioMs: null, frameSample: null, frameMs: null, lipMs: null, done: false };
+      t = { onsetSample: null, audioMs: null, frameSample: null, frameMs: null, lipMs: null, gapMs: null, holdMs: 0, done: false };
       this.turns.set(id, t);
     }
     return t;
   }
-}
-
-function push(list: number[], v: number): void {
-  list.push(v);
-  if (list.length > KEEP) list.shift();
 }

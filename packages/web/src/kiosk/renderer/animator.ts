@@ -19,8 +19,10 @@ export interface RenderedFrame {
   lipsApart: number;
   /** rAF timestamp (performance.now() clock) */
   time: number;
-  /** when this frame is expected on screen (the next display refresh), which the audio position was taken for */
+  /** when this frame is expected on screen (the next display refresh); it shows the audio of `holdMs / 2` later */
   shownAt: number;
+  /** how long it is expected to stay on screen (the loop's median frame gap) */
+  holdMs: number;
 }
 
 const MOUTH_INDICES = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
@@ -81,14 +83,26 @@ export class Animator {
     return ((n - 1) * 1000) / (last - first);
   }
 
-  /** Milliseconds between display refreshes as the loop sees them (median of the last second, 8–50 ms). */
+  /**
+   * Milliseconds between display refreshes: the lower quartile of the last second's frame gaps (8–50 ms). A loaded
+   * machine drops frames, which makes some gaps whole multiples of the refresh; the short gaps are the refresh.
+   */
   get frameInterval(): number {
+    return this.gapQuantile(0.25);
+  }
+
+  /** How long a drawn frame stays on screen, typically: the median frame gap of the last second (8–50 ms). */
+  get frameHold(): number {
+    return this.gapQuantile(0.5);
+  }
+
+  private gapQuantile(q: number): number {
     const t = this.frameTimes;
     if (t.length < 3) return 1000 / 60;
     const gaps: number[] = [];
     for (let i = 1; i < t.length; i++) gaps.push((t[i] ?? 0) - (t[i - 1] ?? 0));
     gaps.sort((a, b) => a - b);
-    return Math.min(50, Math.max(8, gaps[gaps.length >> 1] ?? 1000 / 60));
+    return Math.min(50, Math.max(8, gaps[Math.floor(q * (gaps.length - 1))] ?? 1000 / 60));
   }
 
   /** Mean main-thread milliseconds per frame (choosing the frame, posing, GL calls) over the recent frames. */
@@ -116,10 +130,13 @@ export class Animator {
     this.frameTimes.push(time);
     while (this.frameTimes.length > 2 && time - (this.frameTimes[0] ?? time) > 1000) this.frameTimes.shift();
 
-    // drawn now, the frame is seen at the next refresh: show the face of the audio heard then
+    // drawn now, the frame is on screen from the next refresh until the next frame replaces it: it shows the audio
+    // heard in the middle of that span, so a voice onset anywhere in it is at most half a frame from the lips (not
+    // 0..1 frame late)
     const shownAt = time + this.frameInterval;
+    const holdMs = this.frameHold;
     const w = this.weights;
-    let pos = this.position(shownAt);
+    let pos = this.position(shownAt + holdMs / 2);
     if (this.override) w.set(this.override);
     else if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples)) {
       w.fill(0);
@@ -131,7 +148,7 @@ export class Animator {
     let mouth = 0;
     for (const i of MOUTH_INDICES) mouth = Math.max(mouth, w[i] ?? 0);
     const lipsApart = this.renderer.lastMouth?.open ?? 0;
-    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, lipsApart, time, shownAt });
+    this.onFrame({ position: pos, mouth, jawOpen: w[JAW_OPEN] ?? 0, lipsApart, time, shownAt, holdMs });
     this.workMs.push(performance.now() - t0);
     if (this.workMs.length > FRAME_WINDOW) this.workMs.shift();
   };

@@ -1,4 +1,5 @@
 import type { FaceModel } from "./face-model.js";
+import { PixelReadback, type PixelRect } from "./pixel-readback.js";
 import { FaceRig, type HeadPose, type MouthState } from "./rig.js";
 import { FACE_FRAGMENT, FACE_VERTEX, MOUTH_FRAGMENT, MOUTH_VERTEX } from "./shaders.js";
 
@@ -138,20 +139,13 @@ export class FaceRenderer {
     this.lastDrawMs = performance.now() - t0;
   }
 
-  /**
-   * The rendered pixels around the mouth, read back right after a draw (measurement mode only: it stalls the
-   * pipeline). Returns the share of pixels that differ clearly from `rest` (the same region of a neutral frame),
-   * or the pixels themselves when `rest` is null.
-   */
-  probeMouth(rest: Uint8Array | null): { pixels: Uint8Array; changed: number } | null {
-    const m = this.lastMouth;
-    if (!m || !this.rig) return null;
-    const gl = this.gl;
+  /** The mouth's rest box in canvas pixels (GL origin bottom-left); null without a face. */
+  mouthRect(): PixelRect | null {
+    if (!this.rig) return null;
     const { width, height } = this.canvas;
     const canvasAspect = height / width;
     const sx = canvasAspect > this.aspect ? 1 : canvasAspect / this.aspect;
     const sy = canvasAspect > this.aspect ? this.aspect / canvasAspect : 1;
-    // the mouth's rest box in canvas pixels (GL origin bottom-left)
     const box = this.rig.mouthBox;
     const toPx = (x: number, y: number): [number, number] => [
       ((x * 2 - 1) * sx * 0.5 + 0.5) * width,
@@ -159,19 +153,14 @@ export class FaceRenderer {
     ];
     const [x0, y1] = toPx(box.x0, box.y0);
     const [x1, y0] = toPx(box.x1, box.y1);
-    const px = Math.max(0, Math.floor(x0));
-    const py = Math.max(0, Math.floor(y0));
-    const w = Math.max(1, Math.min(width - px, Math.ceil(x1 - x0)));
-    const h = Math.max(1, Math.min(height - py, Math.ceil(y1 - y0)));
-    const pixels = new Uint8Array(w * h * 4);
-    gl.readPixels(px, py, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-    if (!rest || rest.length !== pixels.length) return { pixels, changed: 0 };
-    let changed = 0;
-    for (let i = 0; i < pixels.length; i += 4) {
-      const d = Math.abs((pixels[i] ?? 0) - (rest[i] ?? 0)) + Math.abs((pixels[i + 1] ?? 0) - (rest[i + 1] ?? 0)) + Math.abs((pixels[i + 2] ?? 0) - (rest[i + 2] ?? 0));
-      if (d > 60) changed++;
-    }
-    return { pixels, changed: changed / (w * h) };
+    const x = Math.max(0, Math.floor(x0));
+    const y = Math.max(0, Math.floor(y0));
+    return { x, y, w: Math.max(1, Math.min(width - x, Math.ceil(x1 - x0))), h: Math.max(1, Math.min(height - y, Math.ceil(y1 - y0))) };
+  }
+
+  /** A reader of this canvas's pixels that does not stall the render loop (measurement mode). */
+  createReadback<T>(): PixelReadback<T> {
+    return new PixelReadback<T>(this.gl);
   }
 
   private upload(model: FaceModel): FaceBuffers {
