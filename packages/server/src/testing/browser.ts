@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { buildWebAssets, type WebAsset } from "@mirror/web";
@@ -76,4 +77,16 @@ export function launchRenderBrowser(extraArgs: readonly string[] = []): Promise<
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--autoplay-policy=no-user-gesture-required", ...extraArgs],
   });
+}
+
+/**
+ * Where a test writes its screenshots: `docs/` when MIRROR_REFRESH_DOCS=1 asks to refresh the committed ones, else a
+ * fresh temp dir (so a test run does not dirty the tree).
+ */
+export function screenshotDir(docsDir: string): string {
+  if (process.env.MIRROR_REFRESH_DOCS === "1") {
+    mkdirSync(docsDir, { recursive: true });
+    return docsDir;
+  }
+  return mkdtempSync(join(tmpdir(), "mirror-shots-"));
 }

@@ -1,4 +1,4 @@
-import { ARKIT_52, BLENDSHAPE_INDEX, MOUTH_SHAPES } from "@mirror/protocol";
+import { ARKIT_52, BLENDSHAPE_INDEX, EYE_LOOK_RANGE_RAD, HEAD_ROTATIONS, MOUTH_SHAPES } from "@mirror/protocol";
 import { IdleLife } from "./life.js";
 import type { FaceRenderer } from "./renderer.js";
 import type { HeadPose } from "./rig.js";
@@ -27,6 +27,8 @@ export interface RenderedFrame {
 
 const MOUTH_INDICES = MOUTH_SHAPES.map((n) => BLENDSHAPE_INDEX[n]);
 const JAW_OPEN = BLENDSHAPE_INDEX.jawOpen;
+const EYE_LOOK = ARKIT_52.flatMap((n, i) => (n.startsWith("eyeLook") ? [i] : []));
+const B = BLENDSHAPE_INDEX;
 const FRAME_WINDOW = 90;
 
 /**
@@ -49,6 +51,7 @@ export function nextDrawMark(time: number, lastDrawn: number, maxFps: number | n
  */
 export class Animator {
   private readonly weights = new Float32Array(ARKIT_52.length);
+  private readonly rotations = new Float32Array(HEAD_ROTATIONS.length);
   private readonly head: HeadPose = { pitch: 0, yaw: 0, roll: 0, gazeX: 0, gazeY: 0 };
   readonly life = new IdleLife();
   private raf = 0;
@@ -137,12 +140,15 @@ export class Animator {
     const holdMs = this.frameHold;
     const w = this.weights;
     let pos = this.position(shownAt + holdMs / 2);
+    const r = this.rotations;
+    r.fill(0);
     if (this.override) w.set(this.override);
-    else if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples)) {
+    else if (!pos || !this.timeline.at(pos.turnId, pos.sample, w, this.holdSamples, r)) {
       w.fill(0);
       if (pos && !this.timeline.has(pos.turnId)) pos = null;
     }
     this.life.step(time, w, this.head);
+    addRotations(r, w, this.head);
     this.renderer.draw(w, this.head);
 
     let mouth = 0;
@@ -152,4 +158,29 @@ export class Animator {
     this.workMs.push(performance.now() - t0);
     if (this.workMs.length > FRAME_WINDOW) this.workMs.shift();
   };
+}
+
+/**
+ * A frame's head and eye rotations (HEAD_ROTATIONS, what speech adds) on top of the double's own idle pose. The eyes
+ * come from the eyeLook curves when the frame has any (they say the same as the eye rotations); otherwise the eye
+ * rotations are written into those curves (yaw > 0 toward the face's left, pitch > 0 up).
+ */
+export function addRotations(r: Float32Array, w: Float32Array, head: HeadPose): void {
+  head.yaw += r[0] ?? 0;
+  head.pitch -= r[1] ?? 0;
+  head.roll += r[2] ?? 0;
+  if (EYE_LOOK.some((i) => (w[i] ?? 0) !== 0)) return;
+  const eye = (yaw: number, pitch: number, side: "Left" | "Right") => {
+    const x = yaw / EYE_LOOK_RANGE_RAD;
+    const y = pitch / EYE_LOOK_RANGE_RAD;
+    // the face's left eye looks out toward its left; its right eye looks in that way
+    const toLeft = side === "Left" ? B.eyeLookOutLeft : B.eyeLookInRight;
+    const toRight = side === "Left" ? B.eyeLookInLeft : B.eyeLookOutRight;
+    w[toLeft] = Math.max(0, Math.min(1, x));
+    w[toRight] = Math.max(0, Math.min(1, -x));
+    w[side === "Left" ? B.eyeLookUpLeft : B.eyeLookUpRight] = Math.max(0, Math.min(1, y));
+    w[side === "Left" ? B.eyeLookDownLeft : B.eyeLookDownRight] = Math.max(0, Math.min(1, -y));
+  };
+  eye(r[3] ?? 0, r[4] ?? 0, "Left");
+  eye(r[6] ?? 0, r[7] ?? 0, "Right");
 }

@@ -13,7 +13,8 @@ import { CHIN, EYES, FACE_SIDES, LANDMARK_COUNT, LIPS, irisOf } from "./landmark
  *     mouthClose the lips stay together while the jaw opens;
  *  3. the head: idle motion, nods and small turns rotate the face about the neck with the landmarks' own depth
  *     (near points move more: parallax), fading to nothing at the photo's border;
- *  4. the gaze: each iris centre shifts inside its eye.
+ *  4. the gaze: each iris centre shifts inside its eye (idle gaze plus its eyeLook curves; the face's left eye is
+ *     the one on the image's right).
  * Then an orthographic projection drops z. Eyelids really close: the upper lid's points travel to a line near the
  * lower lid and the eye's fan (iris included) collapses under the stretched lid skin.
  */
@@ -43,6 +44,7 @@ export const TUNING = {
   gazeRange: 0.35,
 } as const;
 
+/** Radians about the neck: pitch > 0 nods down, yaw > 0 turns toward the face's left (the image's right), roll > 0 tilts the top of the head that way. */
 export interface HeadPose {
   pitch: number;
   yaw: number;
@@ -84,6 +86,8 @@ export class FaceRig {
   private readonly mouthWidth: number;
   private readonly eyeSize: { w: number; h: number }[];
   private readonly irises: number[];
+  /** per eye (EYES order): the ARKit eyeLook curves that move it (the face's left eye is the one on the image's right) */
+  private readonly eyeLook: { out: number; in: number; up: number; down: number; outward: 1 | -1 }[];
   private readonly work: Float32Array;
   /** the lips' box at rest, face space, with a margin of a quarter mouth width */
   readonly mouthBox: { x0: number; y0: number; x1: number; y1: number };
@@ -160,6 +164,13 @@ export class FaceRig {
       w: Math.abs(X(e.corners[0]) - X(e.corners[1])),
       h: Math.max(...e.upper.map((u, k) => Y(e.lower[k] ?? u) - Y(u))),
     }));
+    const eyeX = EYES.map((e) => (X(e.corners[0]) + X(e.corners[1])) / 2);
+    this.eyeLook = EYES.map((_, k) => {
+      const left = (eyeX[k] ?? 0) > (eyeX[1 - k] ?? 0);
+      return left
+        ? { out: W("eyeLookOutLeft"), in: W("eyeLookInLeft"), up: W("eyeLookUpLeft"), down: W("eyeLookDownLeft"), outward: 1 }
+        : { out: W("eyeLookOutRight"), in: W("eyeLookInRight"), up: W("eyeLookUpRight"), down: W("eyeLookDownRight"), outward: -1 };
+    });
     this.buildShapes(X, Y, fw, mw, mouthX, mouthY, upperSide);
   }
 
@@ -306,13 +317,18 @@ export class FaceRig {
     }
     // head: pitch (nod), yaw (turn), roll about the neck, weighted to fade into the background
     this.rotateHead(p, head);
-    // gaze: iris centres (and their rings) slide inside the eye
+    // gaze: iris centres (and their rings) slide inside the eye, by the idle gaze plus the eye's own eyeLook curves
     EYES.forEach((_, k) => {
       const iris = this.irises[k] ?? 468;
       const size = this.eyeSize[k] ?? { w: 0, h: 0 };
+      const look = this.eyeLook[k];
+      const lx = look ? look.outward * ((weights[look.out] ?? 0) - (weights[look.in] ?? 0)) : 0;
+      const ly = look ? (weights[look.down] ?? 0) - (weights[look.up] ?? 0) : 0;
+      const gx = clamp(head.gazeX + lx, -1.2, 1.2);
+      const gy = clamp(head.gazeY + ly, -1.2, 1.2);
       for (let i = 0; i < 5; i++) {
-        p[(iris + i) * 3] = (p[(iris + i) * 3] ?? 0) + head.gazeX * TUNING.gazeRange * 0.5 * size.w;
-        p[(iris + i) * 3 + 1] = (p[(iris + i) * 3 + 1] ?? 0) + head.gazeY * TUNING.gazeRange * 0.3 * size.h;
+        p[(iris + i) * 3] = (p[(iris + i) * 3] ?? 0) + gx * TUNING.gazeRange * 0.5 * size.w;
+        p[(iris + i) * 3 + 1] = (p[(iris + i) * 3 + 1] ?? 0) + gy * TUNING.gazeRange * 0.3 * size.h;
       }
     });
     for (let v = 0; v < n; v++) {

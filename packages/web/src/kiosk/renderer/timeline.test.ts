@@ -42,4 +42,18 @@ describe("face frame timeline (audio clock lookup)", () => {
     u.drop(5);
     expect(u.has(5)).toBe(false);
   });
+
+  it("carries the head and eye rotations, blended like the weights; zeros where a frame has none", () => {
+    const u = new FrameTimeline();
+    const r = (yaw: number) => [yaw, 0, 0, 0.1, 0, 0, 0.1, 0, 0];
+    u.add(7, [{ ...frame(0, 0), r: r(0) }, { ...frame(400, 0.4), r: r(0.2) }, frame(800, 0.8)]);
+    const rot = new Float32Array(9);
+    expect(u.at(7, 200, out, 800, rot)).toBe(true);
+    expect(rot[0]).toBeCloseTo(0.1);
+    expect(rot[3]).toBeCloseTo(0.1);
+    expect(u.at(7, 600, out, 800, rot)).toBe(true);
+    expect(rot[0]).toBeCloseTo(0.1);
+    expect(u.at(7, 800, out, 800, rot)).toBe(true);
+    expect(rot[0]).toBe(0);
+  });
 });
