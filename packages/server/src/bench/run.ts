@@ -99,7 +99,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     if (pi === 0 && o.concurrencyLevels.length && visitors[0]) {
       step(`${profile.name}: concurrent visits`);
       // always in real time: a speaker starving is only meaningful at the speed people listen
-      const c = await measureConcurrency(visitors[0], { providers, plan, clock: systemClock, speed: 1 }, o.concurrencyLevels);
+      // quick mode only checks that the figures come out: two turns of the visit are enough for that
+      const visitor = o.quick ? { ...visitors[0], turns: visitors[0].turns.slice(0, 2) } : visitors[0];
+      const c = await measureConcurrency(visitor, { providers, plan, clock: systemClock, speed: 1 }, o.concurrencyLevels);
       concurrency = { steps: c.steps.map((s) => ({ ...s })), maxVisitsWithoutUnderrun: c.maxVisitsWithoutUnderrun };
       report.figures.push(
         figure("cpuPerVisit", "server CPU per visit (% of one core)", "%", c.steps.slice(0, 1).map((s) => s.cpuPerVisit * 100), "server process"),

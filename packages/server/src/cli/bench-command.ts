@@ -44,7 +44,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     out,
     quick,
     browser: !values["no-browser"],
-    concurrencyLevels: quick ? [1, 2] : [1, 4, 8],
+    concurrencyLevels: quick ? [2] : [1, 4, 8],
     progress: bar,
   });
   for (const p of report.profiles) {
