@@ -18,6 +18,8 @@ const ENTRIES = {
   "face-worker": "src/face/detect-worker.ts",
   "double-bench": "src/bench/double-bench.ts",
   "av-bench": "src/bench/av-bench.ts",
+  "ears-worker": "src/ears/whisper-worker.ts",
+  "ears-bench": "src/bench/ears-bench.ts",
   "kiosk-style": "src/kiosk/kiosk.css",
   "console-style": "src/console/console.css",
 } as const;
@@ -55,6 +57,13 @@ function faceDetectorFiles(): Map<string, WebAsset> {
   }
   for (const f of TFJS_WASM_FILES) add(`${TFJS_WASM_URL}${f}`, join(wasmDir, f));
   return files;
+}
+
+/** onnxruntime-web's runtime for Whisper in the kiosk (the build transformers.js loads on WebGPU and WASM), by file name → path. */
+export function browserSttRuntimeFiles(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const files = ["ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"];
+  return Object.fromEntries(files.map((f) => [f, require.resolve(`onnxruntime-web/${f}`)]));
 }
 
 /**
@@ -123,6 +132,7 @@ export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<M
         faceWorker: v("/assets/face-worker.js"),
         faceModels: FACE_MODELS_URL,
         tfjsWasm: TFJS_WASM_URL,
+        earsWorker: v("/assets/ears-worker.js"),
       }),
     ),
   );
@@ -147,6 +157,19 @@ export async function buildWebAssets(opts: { minify?: boolean } = {}): Promise<M
         faceModels: FACE_MODELS_URL,
         tfjsWasm: TFJS_WASM_URL,
         playerWorklet: v("/assets/player-worklet.js"),
+      }),
+    ),
+  );
+  assets.set(
+    "/bench/ears",
+    html(
+      benchHtml({
+        script: v("/assets/ears-bench.js"),
+        faceWorker: v("/assets/face-worker.js"),
+        faceModels: FACE_MODELS_URL,
+        tfjsWasm: TFJS_WASM_URL,
+        captureWorklet: v("/assets/capture-worklet.js"),
+        earsWorker: v("/assets/ears-worker.js"),
       }),
     ),
   );

@@ -111,8 +111,45 @@ export const TURN_TIMING_KEYS = [
   "bargeInStop",
 ] as const satisfies readonly (keyof TurnTimings)[];
 
+// ---------- Whisper in the kiosk (transcripts instead of server STT) ----------
+/** What the kiosk's browser STT is doing; the server uses its own STT until this says "ready". */
+export const BrowserSttState = z.enum(["off", "loading", "ready", "failed"]);
+export type BrowserSttState = z.infer<typeof BrowserSttState>;
+export const BrowserSttDevice = z.enum(["webgpu", "wasm"]);
+export type BrowserSttDevice = z.infer<typeof BrowserSttDevice>;
+
+/** `GET /ears/config.json`: where the kiosk finds the model and the ONNX runtime, all served by Mirror. */
+export const BrowserSttConfig = z.object({
+  /** model folder name under `modelBase` (transformers.js layout: config.json, onnx/…) */
+  model: z.string().min(1).max(200),
+  modelBase: z.string().min(1),
+  /** onnxruntime-web's .mjs/.wasm files */
+  wasmBase: z.string().min(1),
+  device: z.enum(["auto", "webgpu", "wasm"]),
+  /** weights' precision, per transformers.js (fp32 → onnx/encoder_model.onnx, q8 → …_quantized.onnx, …) */
+  dtype: z.string().min(1).max(16),
+  maxNewTokens: z.number().int().min(1).max(444),
+});
+export type BrowserSttConfig = z.infer<typeof BrowserSttConfig>;
+
+const sttRequestId = z.number().int().nonnegative();
+
 // ---------- kiosk → server ----------
 export const ClientMessage = z.discriminatedUnion("type", [
+  /** the kiosk's Whisper: loading, ready (on which device, which languages), or failed and why (no visitor content) */
+  z.object({
+    type: z.literal("stt-status"),
+    state: BrowserSttState,
+    device: BrowserSttDevice.optional(),
+    model: z.string().max(200).optional(),
+    languages: z.array(Language).max(2).optional(),
+    loadMs: z.number().nonnegative().optional(),
+    detail: z.string().max(300).optional(),
+  }),
+  /** text of a requested stretch of the mic, while decoding (final: false) and at the end (final: true) */
+  z.object({ type: z.literal("stt-transcript"), requestId: sttRequestId, text: z.string().max(2000), final: z.boolean(), decodeMs: z.number().nonnegative().optional() }),
+  /** the kiosk could not transcribe that stretch (audio no longer held, the model failed): the server's STT takes it */
+  z.object({ type: z.literal("stt-error"), requestId: sttRequestId, message: z.string().max(300) }),
   z.object({ type: z.literal("hello"), booth: z.string().max(64).optional() }),
   z.object({ type: z.literal("consent"), accepted: z.boolean(), language: Language.optional() }),
   /** The photo and the voice sample travel as binary frames; this says how to read the photo. */
@@ -154,6 +191,10 @@ export const ConsentText = z.object({
 export type ConsentText = z.infer<typeof ConsentText>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
+  /** transcribe the mic samples [fromSample, toSample) as stamped on the kiosk's own mic frames */
+  z.object({ type: z.literal("stt-request"), requestId: sttRequestId, fromSample: z.number().int().nonnegative(), toSample: z.number().int().nonnegative(), language: Language }),
+  /** the server no longer needs that transcript (the visitor went on, the visit ended) */
+  z.object({ type: z.literal("stt-cancel"), requestId: sttRequestId }),
   z.object({
     type: z.literal("visit"),
     visitId: z.string(),

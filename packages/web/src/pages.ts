@@ -8,6 +8,8 @@ export interface KioskAssets {
   faceWorker: string;
   faceModels: string;
   tfjsWasm: string;
+  /** Whisper's worker (the kiosk uses it when Mirror serves /ears/config.json) */
+  earsWorker?: string;
 }
 
 export interface ConsoleAssets {
@@ -45,7 +47,8 @@ export function kioskHtml(a: KioskAssets): string {
     a.script,
     `<main id="app"><noscript>Mirror needs JavaScript.</noscript></main>`,
     ` data-capture-worklet="${attr(a.captureWorklet)}" data-player-worklet="${attr(a.playerWorklet)}"` +
-      ` data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}"`,
+      ` data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}"` +
+      (a.earsWorker ? ` data-ears-worker="${attr(a.earsWorker)}"` : ""),
   );
 }
 
@@ -60,6 +63,9 @@ export interface BenchAssets {
   tfjsWasm: string;
   /** the reply player's worklet (the A/V bench) */
   playerWorklet?: string;
+  /** the mic's worklet and Whisper's worker (the ears bench) */
+  captureWorklet?: string;
+  earsWorker?: string;
 }
 
 /** The double alone (`/bench/double`): tests, screenshots and render benchmarks. */
@@ -68,7 +74,7 @@ export function benchHtml(a: BenchAssets): string {
 <html lang="en">
 <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Mirror · double</title>
 <style>body{margin:0;background:#0a0a0d}canvas{display:block}</style></head>
-<body data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}" data-player-worklet="${attr(a.playerWorklet ?? "")}">
+<body data-face-worker="${attr(a.faceWorker)}" data-face-models="${attr(a.faceModels)}" data-tfjs-wasm="${attr(a.tfjsWasm)}" data-player-worklet="${attr(a.playerWorklet ?? "")}" data-capture-worklet="${attr(a.captureWorklet ?? "")}" data-ears-worker="${attr(a.earsWorker ?? "")}">
 <script type="module" src="${attr(a.script)}"></script>
 </body>
 </html>

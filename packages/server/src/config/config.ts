@@ -86,6 +86,18 @@ export const MirrorConfig = z.object({
           whisper: z.object({ baseUrl: z.string().url().optional(), model: z.string().min(1).default("whisper-1"), prompt: z.string().optional() }).prefault({}),
           /** in-process whisper.cpp: a ggml model file the operator provides */
           whisperCpp: z.object({ modelPath: z.string().min(1) }).optional(),
+          /** Whisper in the kiosk's browser (transformers.js, WebGPU or WASM); `provider` stays the fallback (see docs/ears.md) */
+          browserWhisper: z
+            .object({
+              /** the model's folder (transformers.js layout, e.g. onnx-community/whisper-base) */
+              modelDir: z.string().min(1),
+              model: z.string().regex(/^[\w.-]{1,200}$/).optional(),
+              device: z.enum(["auto", "webgpu", "wasm"]).default("auto"),
+              dtype: z.enum(["fp32", "fp16", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"]).default("fp32"),
+              maxNewTokens: z.number().int().min(1).max(444).default(128),
+              requestTimeoutMs: z.number().int().min(500).max(60_000).default(6_000),
+            })
+            .optional(),
         })
         .refine((t) => t.provider !== "whisper-cpp" || t.whisperCpp, { message: "stt whisper-cpp needs whisperCpp.modelPath" })
         .prefault({}),

@@ -14,6 +14,8 @@ import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { createWhisperCppStt } from "../stages/stt/whisper-cpp/index.js";
 import { createWhisperServerStt } from "../stages/stt/whisper-server/index.js";
+import { BrowserWhisperHub } from "../stages/stt/browser-whisper/index.js";
+import { browserSttRuntimeFiles } from "@mirror/web";
 import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
@@ -108,9 +110,12 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
   const s = config.stages;
   const tts = buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts));
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
+  const stt = buildStt(config, opts);
+  const browser = s.stt.browserWhisper;
   return {
     vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
-    stt: buildStt(config, opts),
+    stt,
+    ...(browser ? { browserStt: new BrowserWhisperHub({ ...browser, runtimeFiles: browserSttRuntimeFiles(), fallbackId: stt.info.id, ...(opts.log ? { log: opts.log } : {}) }) } : {}),
     llm: buildLlm(s.llm, opts, config.pools),
     tts,
     lipsync: buildLipsync(s.lipsync, tts),
@@ -136,7 +141,7 @@ function poolReplacements(config: MirrorConfig, opts: BuildOptions): Parameters<
 
 /** Loads every model once before the first visitor, so the first turn is as fast as the rest. */
 export async function warmup(p: Providers): Promise<void> {
-  await Promise.all([p.vad.warmup?.(), p.stt.warmup?.(), p.llm.warmup?.(), p.tts.warmup?.(), p.lipsync.warmup?.(), p.sinkSet?.warmup()]);
+  await Promise.all([p.vad.warmup?.(), p.stt.warmup?.(), p.browserStt?.warmup(), p.llm.warmup?.(), p.tts.warmup?.(), p.lipsync.warmup?.(), p.sinkSet?.warmup()]);
 }
 
 export async function closeProviders(p: Providers): Promise<void> {

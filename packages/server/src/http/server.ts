@@ -75,7 +75,7 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
     metrics: o.metrics,
     monitor,
     installation,
-    healthSources: () => ({ vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync }),
+    healthSources: () => ({ vad: p.vad, stt: p.stt, ...(p.browserStt ? { "stt in the kiosk": p.browserStt } : {}), llm: p.llm, tts: p.tts, lipsync: p.lipsync }),
     ...(o.pools ? { pools: o.pools } : {}),
     ...(o.log ? { log: o.log } : {}),
   });
@@ -219,6 +219,7 @@ function handleHttp(req: IncomingMessage, res: ServerResponse, o: MirrorServerOp
     }
     if (!consoleAuthorized(req, access)) return deny(401, "console token required: open /console?token=…");
   }
+  if (o.session.providers.browserStt?.serve(req, res, path)) return;
   const asset = o.assets.get(path);
   if (!asset || (req.method !== "GET" && req.method !== "HEAD")) return deny(404, "not found");
   res.writeHead(200, { ...headers, "content-type": asset.contentType });

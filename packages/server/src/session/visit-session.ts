@@ -29,6 +29,7 @@ import { BrowserSink, type BrowserChannel } from "../sinks/browser/browser-sink.
 import type { SinkSet } from "../sinks/from-config.js";
 import { RenderBudgetSink } from "../sinks/render-budget/render-budget-sink.js";
 import { receiptCode } from "../observers/receipts.js";
+import type { BrowserSttBridge, BrowserWhisperHub } from "../stages/stt/browser-whisper/index.js";
 
 export interface Providers {
   vad: Vad;
@@ -40,6 +41,8 @@ export interface Providers {
   sinks?: (visit: Visit) => Sink[];
   /** the process-wide sinks behind `sinks` (warm-up, close, figures) */
   sinkSet?: SinkSet;
+  /** Whisper in the kiosk: when its model is ready, the conversation's text comes from the browser (`stt` is the fallback) */
+  browserStt?: BrowserWhisperHub;
 }
 
 export interface SessionTimeouts {
@@ -95,10 +98,13 @@ export class VisitSession {
   private readonly observe: Required<VisitObserver>;
   private readonly timeouts: SessionTimeouts;
   private closed = false;
+  /** this kiosk's Whisper (when configured) */
+  readonly ears: BrowserSttBridge | null;
 
   constructor(private readonly o: VisitSessionOptions) {
     this.observe = fanOut(o.observers ?? []);
     this.timeouts = { silenceMs: 45_000, idleMs: 180_000, ...o.timeouts };
+    this.ears = o.providers.browserStt?.attach((msg) => this.send(msg)) ?? null;
     this.newVisit();
   }
 
@@ -164,6 +170,10 @@ export class VisitSession {
         return this.conversation?.onPlayback(msg.turnId, msg.event, this.o.clock.now() - msg.agoMs);
       case "end-visit":
         return void this.endVisit(msg.reason);
+      case "stt-status":
+      case "stt-transcript":
+      case "stt-error":
+        return this.ears?.handle(msg);
     }
   }
 
@@ -172,7 +182,10 @@ export class VisitSession {
     if (!frame) return this.send({ type: "error", code: "bad-frame", message: "unreadable binary frame" });
     const v = this.visit;
     if (frame.kind === BinaryKind.mic) {
-      if (v.phase === "conversation" && frame.payload.byteLength % 2 === 0) this.conversation?.pushMic(bytesToInt16(frame.payload));
+      if (frame.payload.byteLength % 2 !== 0) return;
+      // the kiosk's Whisper is asked for stretches of the mic by the stamps of these frames
+      this.ears?.onMic(frame.sample, frame.payload.byteLength / 2);
+      if (v.phase === "conversation") this.conversation?.pushMic(bytesToInt16(frame.payload));
       return;
     }
     if (v.phase !== "capture") return this.send({ type: "error", code: "wrong-phase", message: "not capturing now" });
@@ -260,7 +273,7 @@ export class VisitSession {
     const sinks = [new BrowserSink(this.o.channel), ...(budget ? [new RenderBudgetSink(this.o.channel, budget)] : []), ...(p.sinks?.(v) ?? [])];
     this.sinks = sinks;
     const conversation = new Conversation({
-      stages: { vad: p.vad, stt: p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync, sinks },
+      stages: { vad: p.vad, stt: this.ears?.stt(p.stt) ?? p.stt, llm: p.llm, tts: p.tts, lipsync: p.lipsync, sinks },
       plan: this.o.plan,
       visit: v,
       clock: this.o.clock,
@@ -357,6 +370,7 @@ export class VisitSession {
   async close(): Promise<void> {
     await this.endVisit("disconnected");
     this.closed = true;
+    if (this.ears) this.o.providers.browserStt?.detach(this.ears);
   }
 }
 

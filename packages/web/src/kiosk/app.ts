@@ -6,6 +6,7 @@ import { FaceDetector } from "../face/detector.js";
 import { Autopilot } from "./autopilot.js";
 import { AvMeter } from "./av-meter.js";
 import { CaptureFlow } from "./capture-flow.js";
+import { KioskEars } from "./ears/kiosk-ears.js";
 import { FacePhoto } from "./face/face-photo.js";
 import { Animator } from "./renderer/animator.js";
 import { MouthWatch } from "./renderer/mouth-watch.js";
@@ -31,6 +32,8 @@ export interface KioskConfig {
   autostart: boolean;
   /** `?booth=b1`: the server keeps this booth's visit across a network blip, so the kiosk keeps it too for a while */
   booth?: string | null;
+  /** Whisper's worker (used when Mirror serves /ears/config.json, see docs/ears.md) */
+  earsWorker?: string;
 }
 
 /** How long a booth's kiosk keeps its visit while disconnected (the server keeps it 20 s by default). */
@@ -69,6 +72,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
   private readonly renderer: FaceRenderer | null = null;
   private readonly animator: Animator | null = null;
   private readonly detector: FaceDetector;
+  private readonly ears: KioskEars | null;
   private readonly av: AvMeter;
   private mouthWatch: MouthWatch | null = null;
   private screen: Screen = "attract";
@@ -94,7 +98,9 @@ export class KioskApp implements SocketHandlers, ViewActions {
       (e) => this.turns.playerEvent(e),
       (msg) => this.fail(msg),
     );
-    this.turns = new TurnPlayback(this.socket, this.player, this.timeline, this.mic, this.stats);
+    this.ears = config.earsWorker ? new KioskEars(config.earsWorker, (m) => this.socket.send(m)) : null;
+    const ears = this.ears;
+    this.turns = new TurnPlayback(this.socket, this.player, this.timeline, this.mic, this.stats, ears ? (sample, pcm) => ears.history.push(sample, pcm) : undefined);
     this.av = new AvMeter(config.measure, this.player);
     this.detector = new FaceDetector(config.face);
     try {
@@ -146,6 +152,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
     }
     document.addEventListener("pointerdown", () => this.armIdle(), { passive: true });
     this.socket.connect();
+    void this.ears?.start();
   }
 
   // ---------- socket ----------
@@ -154,6 +161,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
     this.stats.connected = true;
     this.view.setConnected(true);
     this.socket.send(this.config.booth ? { type: "hello", booth: this.config.booth } : { type: "hello" });
+    this.ears?.announce();
     window.clearTimeout(this.resumeTimer);
     if (this.staleVisit) this.socket.send({ type: "end-visit", reason: "walked-away" });
     this.staleVisit = false;
@@ -221,6 +229,9 @@ export class KioskApp implements SocketHandlers, ViewActions {
         return this.turns.handle(m);
       case "timings":
         return; // for the operator console, not the visitor
+      case "stt-request":
+      case "stt-cancel":
+        return this.ears?.handle(m);
       case "render-budget":
         if (this.animator) this.animator.maxFps = m.maxFps;
         return;
@@ -392,6 +403,7 @@ export class KioskApp implements SocketHandlers, ViewActions {
   /** Drops everything of the visitor held in this page: photo, face texture, audio, words on screen. */
   private wipe(): void {
     this.captureFlow.wipe();
+    this.ears?.wipe();
     this.turns.reset();
     this.av.reset();
     this.mouthWatch?.reset();

@@ -26,5 +26,6 @@ const app = new KioskApp(root, {
   autopilot: params.get("autopilot") === "1",
   measure: params.get("measure") === "1",
   booth: params.get("booth"),
+  ...(document.body.dataset.earsWorker ? { earsWorker: document.body.dataset.earsWorker } : {}),
 });
 app.run();

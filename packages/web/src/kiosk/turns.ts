@@ -44,6 +44,8 @@ export class TurnPlayback {
     private readonly timeline: FrameTimeline,
     private readonly capture: MicCapture,
     private readonly stats: KioskStats,
+    /** sees every mic frame with its stamp, sent or skipped (the kiosk's Whisper keeps them) */
+    private readonly tap?: (sample: number, pcm: Int16Array) => void,
   ) {}
 
   /** Streams every microphone frame to the server, stamped with its running sample position. */
@@ -52,6 +54,7 @@ export class TurnPlayback {
     this.stopMic = this.capture.onFrame((f) => {
       const sample = this.micSample;
       this.micSample += f.pcm.length;
+      this.tap?.(sample, f.pcm);
       if (this.socket.buffered > MAX_SOCKET_BACKLOG) return;
       this.socket.sendBinary(BinaryKind.mic, int16ToBytes(f.pcm), 0, sample);
     });
