@@ -145,4 +145,44 @@ describe("Whisper in the kiosk (transformers.js in headless Chromium, model serv
     expect(requests.some((u) => u.startsWith(`${origin}/ears/ort/ort-wasm-simd-threaded.asyncify.`))).toBe(true);
     await page.close();
   });
+
+  it("the kiosk page with no model in the configured folder: it says why, the console shows it, the server's STT takes the visit's words", async () => {
+    const { server, fallback } = await startEarsServer(join(tmp, "nowhere", "tiny-whisper"));
+    const { page } = await openPage(`${server.url}/?size=320`);
+    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 60_000);
+    console.log("missing model:", JSON.stringify(session.ears?.status));
+    expect(session.ears?.status.detail).toMatch(/tiny-whisper|config\.json|404|locate/i);
+    const health = await consoleHealth(server);
+    expect(health.ok).toBe(false);
+    expect(health.detail).toContain("missing config.json");
+    expect(health.detail).toContain(`failed (${session.ears?.status.detail ?? "?"}`.slice(0, 60));
+    expect(health.detail).toContain(") → stt/fake");
+    const r = await transcribe(session, fallback, 16_000, "en");
+    expect(r.final).toBe(SERVER_TEXT);
+    expect(session.ears?.stats.requests).toBe(0);
+    await page.close();
+  });
+
+  it("a corrupt model (ONNX files that are not models): failed with the runtime's reason, the server's STT takes over", async () => {
+    const { server, fallback } = await startEarsServer(join(tmp, "broken", "tiny-whisper"));
+    const { page } = await openPage(`${server.url}/bench/ears`);
+    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 90_000);
+    console.log("corrupt model:", JSON.stringify(session.ears?.status));
+    expect(session.ears?.status.detail).toMatch(/wasm/);
+    expect((await consoleHealth(server)).ok).toBe(false);
+    await waitFor("mic audio", () => ((session.ears?.micSamples ?? 0) > 16_000 ? true : null), 30_000);
+    const r = await transcribe(session, fallback, 16_000, "nl");
+    expect(r.final).toBe(SERVER_TEXT);
+    expect(fallback.samplesHeard).toBe(16_000);
+    await page.close();
+  });
 });
+
+async function consoleHealth(server: RunningServer): Promise<{ ok: boolean; detail: string }> {
+  const res = await fetch(`${server.url}/api/console/status`, { headers: { authorization: `Bearer ${server.consoleToken}` } });
+  const body = (await res.json()) as { health: Record<string, { ok: boolean; detail: string }> };
+  const entry = Object.entries(body.health).find(([k]) => k.startsWith("stt in the kiosk"));
+  if (!entry) throw new Error(`no kiosk STT on the console: ${JSON.stringify(body.health)}`);
+  return entry[1];
+}
+

@@ -107,7 +107,10 @@ export class BrowserWhisperHub {
     const kiosks = [...this.bridges].map((b) => describe(b.status, this.o.fallbackId));
     const failed = [...this.bridges].some((b) => b.status.state === "failed");
     const model = `${this.config.model} (${this.config.dtype})`;
-    if (missing.length) return { ok: false, detail: `${model}: missing ${missing.join(", ")} · ${kiosks.join(" · ") || "no kiosk"}` };
+    if (missing.length) {
+      const named = missing.length > 2 ? `${missing.slice(0, 2).join(", ")} and ${missing.length - 2} more` : missing.join(", ");
+      return { ok: false, detail: `${kiosks.join(" · ") || "no kiosk"} · ${model}: missing ${named}` };
+    }
     return { ok: !failed, detail: `${model} · ${kiosks.join(" · ") || "no kiosk connected"}` };
   }
 
@@ -121,7 +124,7 @@ function describe(s: KioskSttStatus, fallbackId = "server STT"): string {
     case "ready":
       return `ready on ${s.device ?? "?"} (${(s.languages ?? []).join("/") || "?"}${s.loadMs !== undefined ? `, loaded in ${Math.round(s.loadMs)} ms` : ""})`;
     case "failed":
-      return `failed: ${s.detail ?? "unknown"} → ${fallbackId}`;
+      return `failed (${(s.detail ?? "unknown").slice(0, 120)}) → ${fallbackId}`;
     case "loading":
       return `loading → ${fallbackId} meanwhile`;
     case "off":
