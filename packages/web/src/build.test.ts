@@ -19,6 +19,9 @@ describe("web assets build", () => {
         "/bench/double",
         "/assets/av-bench.js",
         "/bench/av",
+        "/assets/ears-worker.js",
+        "/assets/ears-bench.js",
+        "/bench/ears",
         ...["blazeface", "facemesh", "iris"].flatMap((m) => [`/models/human/${m}.json`, `/models/human/${m}.bin`]),
         ...["", "-simd", "-threaded-simd"].map((v) => `/assets/tfjs-wasm/tfjs-backend-wasm${v}.wasm`),
       ].sort(),
@@ -28,7 +31,8 @@ describe("web assets build", () => {
     const kiosk = new TextDecoder().decode(assets.get("/")?.body);
     expect(kiosk).toContain('data-face-models="/models/human/"');
     expect(kiosk).toContain('data-tfjs-wasm="/assets/tfjs-wasm/"');
-    for (const page of ["/", "/console", "/bench/double", "/bench/av"]) {
+    expect(kiosk).toMatch(/data-ears-worker="\/assets\/ears-worker\.js\?v=/);
+    for (const page of ["/", "/console", "/bench/double", "/bench/av", "/bench/ears"]) {
       const html = new TextDecoder().decode(assets.get(page)?.body);
       expect(assets.get(page)?.contentType).toMatch(/^text\/html/);
       const refs = [...html.matchAll(/"(\/assets\/[^"?]+)\?v=[^"]+"/g)].map((m) => m[1] ?? "");
