@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
-import { ProviderError, throwIfAborted } from "../errors.js";
+import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
 
 /** One server of a pool (a GPU box running F5, vLLM, whisper…): `target` is the provider bound to it. */
 export interface PoolEndpoint<T> {
@@ -310,6 +310,70 @@ export class EndpointPool<T> {
       }
       this.waiters.splice(i, 1);
       w.resolve(lease);
+    }
+  }
+}
+
+export interface WithLeaseOptions<T, E> {
+  signal: AbortSignal;
+  /** the pooled provider's id: an endpoint that fails after output went out fails the request under it */
+  providerId: string;
+  /** affinity for each attempt (the endpoints already tried are excluded on top) */
+  acquire?: () => Omit<AcquireOptions, "signal" | "exclude">;
+  /** the work on one endpoint: a stream (committed at its first event) or a batch (all events at once) */
+  run(lease: Lease<T>): AsyncIterable<E> | Promise<readonly E[]>;
+  /** an endpoint failed (before its first event the next one is tried, after it the request fails) */
+  onFailed?(lease: Lease<T>, error: ProviderError): void;
+  /** the endpoint serves the request: its first event is out, or it finished (`lastError`: why earlier ones were left) */
+  onServed?(lease: Lease<T>, lastError: ProviderError | null): void;
+}
+
+/**
+ * The pool's retry loop, shared by the pooled providers: lease the best endpoint not yet tried, run the work there,
+ * release the lease with its outcome. An endpoint that fails before its first event hands the request to the next;
+ * after it, output cannot be taken back and the error is the request's. An abort ends the stream quietly; when no
+ * endpoint is left, the last endpoint's own error says more than "no healthy endpoint".
+ */
+export async function* withLease<T, E>(pool: EndpointPool<T>, o: WithLeaseOptions<T, E>): AsyncGenerator<E> {
+  const tried = new Set<string>();
+  let lastError: ProviderError | null = null;
+  for (;;) {
+    throwIfAborted(o.signal);
+    let lease: Lease<T>;
+    try {
+      lease = await pool.acquire({ ...o.acquire?.(), signal: o.signal, exclude: tried });
+    } catch (err) {
+      if (isAbort(err, o.signal)) return;
+      throw lastError ?? err;
+    }
+    let committed = false;
+    let outcome: LeaseOutcome = "aborted";
+    try {
+      const work = o.run(lease);
+      if (work instanceof Promise) {
+        const events = await work;
+        outcome = "ok";
+        o.onServed?.(lease, lastError);
+        yield* events;
+        return;
+      }
+      for await (const ev of work) {
+        if (!committed) o.onServed?.(lease, lastError);
+        committed = true;
+        yield ev;
+      }
+      outcome = "ok";
+      if (!committed) o.onServed?.(lease, lastError);
+      return;
+    } catch (err) {
+      if (isAbort(err, o.signal)) return;
+      outcome = "failed";
+      lastError = toProviderError(lease.endpoint.id, err);
+      o.onFailed?.(lease, lastError);
+      if (committed) throw new ProviderError(o.providerId, lastError.message, { retryable: lastError.retryable, cause: err });
+      tried.add(lease.endpoint.id);
+    } finally {
+      lease.release(outcome);
     }
   }
 }

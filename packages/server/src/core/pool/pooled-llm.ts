@@ -1,6 +1,5 @@
 import type { Llm, LlmEvent, LlmRequest } from "../contracts/llm.js";
-import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
-import type { EndpointPool } from "./endpoint-pool.js";
+import { withLease, type EndpointPool } from "./endpoint-pool.js";
 
 /**
  * One LLM over a pool of servers of the same kind (e.g. several vLLM or llama.cpp servers). The servers
@@ -12,38 +11,7 @@ export function createPooledLlm(pool: EndpointPool<Llm>): Llm {
   if (!first) throw new Error("pooled llm: empty pool");
   const id = `pool:${pool.name}`;
 
-  async function* stream(req: LlmRequest): AsyncGenerator<LlmEvent> {
-    const tried = new Set<string>();
-    let lastError: ProviderError | null = null;
-    for (;;) {
-      throwIfAborted(req.signal);
-      let lease;
-      try {
-        lease = await pool.acquire({ signal: req.signal, exclude: tried });
-      } catch (err) {
-        if (isAbort(err, req.signal)) return;
-        throw lastError ?? err;
-      }
-      let committed = false;
-      let outcome: "ok" | "failed" | "aborted" = "aborted";
-      try {
-        for await (const ev of lease.endpoint.target.stream(req)) {
-          committed = true;
-          yield ev;
-        }
-        outcome = "ok";
-        return;
-      } catch (err) {
-        if (isAbort(err, req.signal)) return;
-        outcome = "failed";
-        lastError = toProviderError(lease.endpoint.id, err);
-        if (committed) throw new ProviderError(id, lastError.message, { retryable: lastError.retryable, cause: err });
-        tried.add(lease.endpoint.id);
-      } finally {
-        lease.release(outcome);
-      }
-    }
-  }
+  const stream = (req: LlmRequest): AsyncIterable<LlmEvent> => withLease(pool, { signal: req.signal, providerId: id, run: (lease) => lease.endpoint.target.stream(req) });
 
   return {
     info: { ...first.info, id },

@@ -1,6 +1,5 @@
 import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../contracts/stt.js";
-import { isAbort, throwIfAborted, toProviderError, type ProviderError } from "../errors.js";
-import type { EndpointPool } from "./endpoint-pool.js";
+import { withLease, type EndpointPool } from "./endpoint-pool.js";
 
 /**
  * One STT over a pool of batch transcription servers (e.g. several Whisper servers). The utterance is kept until
@@ -12,38 +11,20 @@ export function createPooledStt(pool: EndpointPool<Stt>): Stt {
   if (!first) throw new Error("pooled stt: empty pool");
   const id = `pool:${pool.name}`;
 
-  async function* transcribe(chunks: Int16Array[], opts: SttStreamOptions): AsyncGenerator<SttEvent> {
-    const tried = new Set<string>();
-    let lastError: ProviderError | null = null;
-    for (;;) {
-      throwIfAborted(opts.signal);
-      let lease;
-      try {
-        lease = await pool.acquire({ signal: opts.signal, exclude: tried });
-      } catch (err) {
-        if (isAbort(err, opts.signal)) return;
-        throw lastError ?? err;
-      }
-      let outcome: "ok" | "failed" | "aborted" = "aborted";
-      try {
+  const transcribe = (chunks: Int16Array[], opts: SttStreamOptions): AsyncIterable<SttEvent> =>
+    withLease(pool, {
+      signal: opts.signal,
+      providerId: id,
+      // a batch server answers the whole utterance: the events come all at once, after its final
+      run: async (lease) => {
         const stream = lease.endpoint.target.open(opts);
         for (const c of chunks) stream.push(c);
         stream.end();
         const events: SttEvent[] = [];
         for await (const ev of stream.events) events.push(ev);
-        outcome = "ok";
-        yield* events;
-        return;
-      } catch (err) {
-        if (isAbort(err, opts.signal)) return;
-        outcome = "failed";
-        lastError = toProviderError(lease.endpoint.id, err);
-        tried.add(lease.endpoint.id);
-      } finally {
-        lease.release(outcome);
-      }
-    }
-  }
+        return events;
+      },
+    });
 
   return {
     info: { ...first.info, id },

@@ -1,7 +1,7 @@
 import type { Health } from "../contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
-import type { EndpointPool, Lease } from "./endpoint-pool.js";
+import { withLease, type EndpointPool, type Lease } from "./endpoint-pool.js";
 
 export interface PooledTtsOptions {
   /** told about every switch of a visit's voice to another endpoint (never the visitor's data) */
@@ -81,36 +81,19 @@ export function createPooledTts(pool: EndpointPool<Tts>, opts: PooledTtsOptions 
   async function* synthesize(req: TtsRequest): AsyncGenerator<TtsEvent> {
     const state = stateOf(req.voice);
     if (!state) throw new ProviderError(id, "voice was forgotten or belongs to another provider", { retryable: true });
-    const tried = new Set<string>();
-    let lastError: ProviderError | null = null;
-    for (;;) {
-      throwIfAborted(req.signal);
+    yield* withLease(pool, {
+      signal: req.signal,
+      providerId: id,
       // the voice waits for its own endpoint while that one is up: moving means sending the reference again
-      const lease = await acquireOrThrow(pool, { signal: req.signal, prefer: state.home, affinity: "strict", exclude: tried }, lastError);
-      let committed = false;
-      let outcome: "ok" | "failed" | "aborted" = "aborted";
-      try {
+      acquire: () => ({ prefer: state.home, affinity: "strict" }),
+      run: async function* (lease) {
         const voice = await cloneOn(lease, state, req.signal);
-        for await (const ev of lease.endpoint.target.synthesize({ ...req, voice })) {
-          if (!committed) moveHome(state, lease.endpoint.id, lastError);
-          committed = true;
-          yield ev;
-        }
-        outcome = "ok";
-        moveHome(state, lease.endpoint.id, lastError);
-        return;
-      } catch (err) {
-        if (isAbort(err, req.signal)) return;
-        outcome = "failed";
-        lastError = toProviderError(lease.endpoint.id, err);
-        state.clones.delete(lease.endpoint.id);
-        // audio already played cannot be taken back: the turn's sentence fails, the next one moves
-        if (committed) throw new ProviderError(id, lastError.message, { retryable: lastError.retryable, cause: err });
-        tried.add(lease.endpoint.id);
-      } finally {
-        lease.release(outcome);
-      }
-    }
+        yield* lease.endpoint.target.synthesize({ ...req, voice });
+      },
+      onServed: (lease, lastError) => moveHome(state, lease.endpoint.id, lastError),
+      // after audio went out the sentence fails (it cannot be taken back); the next one moves
+      onFailed: (lease) => void state.clones.delete(lease.endpoint.id),
+    });
   }
 
   return {
