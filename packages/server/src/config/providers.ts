@@ -1,6 +1,7 @@
 import type { Providers } from "../session/visit-session.js";
 import { buildSinks } from "../sinks/from-config.js";
 import { createA2f3dLipsync } from "../stages/lipsync/a2f3d/index.js";
+import { createLipsyncFallback } from "../core/lipsync-fallback.js";
 import { createAllphoneLipsync } from "../stages/lipsync/allphone/index.js";
 import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
 import type { Llm } from "../core/contracts/llm.js";
@@ -118,16 +119,20 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
     ...(browser ? { browserStt: new BrowserWhisperHub({ ...browser, runtimeFiles: browserSttRuntimeFiles(), fallbackId: stt.info.id, ...(opts.log ? { log: opts.log } : {}) }) } : {}),
     llm: buildLlm(s.llm, opts, config.pools),
     tts,
-    lipsync: buildLipsync(s.lipsync, tts),
+    lipsync: buildLipsync(s.lipsync, tts, opts.log),
     ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
 }
 
 /** A TTS that times its phonemes drives the built-in lip-sync directly; one that gives audio only gets its phones recognized. */
-function buildLipsync(l: MirrorConfig["stages"]["lipsync"], tts: Tts): Lipsync {
-  if (l.provider === "a2f3d" && l.a2f3d) return createA2f3dLipsync({ address: l.a2f3d.address });
+function buildLipsync(l: MirrorConfig["stages"]["lipsync"], tts: Tts, log?: (line: string) => void): Lipsync {
   const builtin = createBuiltinLipsync();
-  return tts.capabilities.timings === "phoneme" || l.audioOnly === "energy" ? builtin : createAllphoneLipsync({ inner: builtin });
+  const local = tts.capabilities.timings === "phoneme" || l.audioOnly === "energy" ? builtin : createAllphoneLipsync({ inner: builtin });
+  // Audio2Face-3D is a server that can go away: the built-in lip-sync carries the turn on, and the next ones for a while
+  if (l.provider === "a2f3d" && l.a2f3d) {
+    return createLipsyncFallback({ primary: createA2f3dLipsync({ address: l.a2f3d.address }), fallback: local, onFallback: (err) => log?.(`lip-sync: ${err.message}; built-in lip-sync for 30 s`) });
+  }
+  return local;
 }
 
 /** Chain entries served by a pool instead of a single endpoint. */

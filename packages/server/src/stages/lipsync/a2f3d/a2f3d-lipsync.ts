@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ARKIT_52 } from "@mirror/protocol";
 import { float32ToInt16, StreamResampler } from "../../../audio/pcm.js";
 import { AsyncQueue } from "../../../core/async-queue.js";
+import { ProviderError } from "../../../core/errors.js";
 import type { LipFrame, Lipsync, LipsyncInput, LipsyncOptions, LipsyncSession } from "../../../core/contracts/lipsync.js";
 import { a2f3dService, grpcAddress, type A2f3dAnimationDataStream, type A2f3dAudioStream } from "../../../sinks/a2f/protos.js";
 
@@ -29,17 +30,31 @@ export interface A2f3dOptions {
 export function createA2f3dLipsync(o: A2f3dOptions): Lipsync {
   const target = grpcAddress(o.address, A2F3D_DEFAULT_PORT);
   let client: grpc.Client | null = null;
+  let generation = 0;
+  const retired = new Set<grpc.Client>();
   const stub = () => {
     if (!client) {
       const { Client } = a2f3dService();
-      client = new Client(target, grpc.credentials.createInsecure());
+      // after a suspect connection, a channel option of its own: grpc's subchannel pool must not hand the hung one back
+      client = new Client(target, grpc.credentials.createInsecure(), generation ? { "mirror.generation": generation } : {});
     }
     return client;
   };
   return {
     info: { id: "lipsync/a2f3d", stage: "lipsync", languages: "any", local: false },
     capabilities: { usesTimings: false, fps: 60 },
-    open: (opts) => new A2f3dSession(stub(), opts, o),
+    open: (opts) =>
+      new A2f3dSession(stub(), opts, o, (suspect) => {
+        // a call given up while still waiting for the server's first answer: the connection itself may hang (a
+        // half-open socket); the next turn gets a fresh one rather than queueing behind it
+        // (the old channel is closed a minute later, so calls of other turns still on it can finish)
+        if (client === suspect) {
+          client = null;
+          generation++;
+          retired.add(suspect);
+          setTimeout(() => retired.delete(suspect) && suspect.close(), 60_000).unref();
+        }
+      }),
     /** connects once before the first turn, so the first reply does not pay for it */
     async warmup() {
       await new Promise<void>((resolve) => stub().waitForReady(Date.now() + 2000, () => resolve()));
@@ -51,6 +66,8 @@ export function createA2f3dLipsync(o: A2f3dOptions): Lipsync {
     async close() {
       client?.close();
       client = null;
+      for (const c of retired) c.close();
+      retired.clear();
     },
   };
 }
@@ -72,11 +89,14 @@ class A2f3dSession implements LipsyncSession {
   /** the last A2F frame seen, in output samples, for interpolation onto the 60 fps grid */
   private prev: { sample: number; w: Float32Array } | null = null;
   private next = 0;
+  private openedAt = 0;
+  private answered = false;
 
   constructor(
     private readonly client: grpc.Client,
     private readonly opts: LipsyncOptions,
     private readonly o: A2f3dOptions,
+    private readonly suspectChannel: (client: grpc.Client) => void,
   ) {
     this.frames = this.queue;
     this.resampler = new StreamResampler(opts.sampleRate, A2F_RATE);
@@ -105,11 +125,15 @@ class A2f3dSession implements LipsyncSession {
       (m) => def.requestSerialize(m),
       (b) => def.responseDeserialize(b) as A2f3dAnimationDataStream,
     );
-    call.on("data", (m: A2f3dAnimationDataStream) => this.receive(m));
+    this.openedAt = performance.now();
+    call.on("data", (m: A2f3dAnimationDataStream) => {
+      this.answered = true;
+      this.receive(m);
+    });
     call.on("error", (err: grpc.ServiceError) => {
       if (this.stopped) return;
       this.stopped = true;
-      this.queue.fail(new Error(`Audio2Face-3D: ${err.message}`));
+      this.queue.fail(a2fError(err.details || err.message, RETRYABLE.has(err.code), err));
     });
     call.on("end", () => this.finish());
     call.write({
@@ -154,7 +178,7 @@ class A2f3dSession implements LipsyncSession {
     } else if (m.status && m.status.code === "ERROR") {
       this.stopped = true;
       this.call?.cancel();
-      this.queue.fail(new Error(`Audio2Face-3D: ${m.status.message}`));
+      this.queue.fail(a2fError(m.status.message, false));
     }
   }
 
@@ -191,10 +215,21 @@ class A2f3dSession implements LipsyncSession {
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.call && !this.answered && performance.now() - this.openedAt >= HUNG_AFTER_MS) this.suspectChannel(this.client);
     this.call?.cancel();
     this.queue.clear();
     this.queue.close();
   }
+}
+
+/** a call still unanswered this long when it is given up: its connection is suspect */
+const HUNG_AFTER_MS = 1000;
+
+/** gRPC codes of a server that is down, overloaded or restarting: worth trying again later */
+const RETRYABLE = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED, grpc.status.ABORTED, grpc.status.INTERNAL]);
+
+function a2fError(message: string, retryable: boolean, cause?: unknown): ProviderError {
+  return new ProviderError("lipsync/a2f3d", `Audio2Face-3D: ${message}`, { retryable, ...(cause ? { cause } : {}) });
 }
 
 function clamp01(x: number): number {
