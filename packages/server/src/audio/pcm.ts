@@ -15,6 +15,17 @@ export function float32ToInt16(pcm: Float32Array): Int16Array {
   return out;
 }
 
+/** The parts one after another in a new buffer. */
+export function concatPcm(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
 /** Root mean square of a float32 buffer (0..1). */
 export function rms(pcm: Float32Array | Int16Array, start = 0, end = pcm.length): number {
   const scale = pcm instanceof Int16Array ? 1 / 32768 : 1;

@@ -120,6 +120,7 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
     llm: buildLlm(s.llm, opts, config.pools),
     tts,
     lipsync: buildLipsync(s.lipsync, tts, opts.log),
+    fillers: s.tts.fillers,
     ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
 }

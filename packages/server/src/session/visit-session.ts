@@ -43,6 +43,8 @@ export interface Providers {
   sinkSet?: SinkSet;
   /** Whisper in the kiosk: when its model is ready, the conversation's text comes from the browser (`stt` is the fallback) */
   browserStt?: BrowserWhisperHub;
+  /** fillers in the cloned voice for a slow brain (config stages.tts.fillers); default on, 700 ms */
+  fillers?: { enabled: boolean; delayMs: number };
 }
 
 export interface SessionTimeouts {
@@ -246,11 +248,14 @@ export class VisitSession {
       if (!stillCloning()) return void tts.forgetVoice(voice);
       v.voice = voice;
       v.vault.onPurge(tts.info.id, () => tts.forgetVoice(voice));
-      prepareFillers(tts, voice, v.vault, AbortSignal.timeout(30_000))
-        .then((bank) => {
-          if (bank.size && !v.vault.isPurged) v.fillers = bank;
-        })
-        .catch(() => undefined);
+      const fillers = this.o.providers.fillers;
+      if (fillers?.enabled !== false) {
+        prepareFillers(tts, voice, v.vault, AbortSignal.timeout(30_000), fillers ? { delayMs: fillers.delayMs } : {})
+          .then((bank) => {
+            if (bank.size && !v.vault.isPurged) v.fillers = bank;
+          })
+          .catch(() => undefined);
+      }
       const cloneMs = this.o.clock.now() - t0;
       this.observe.onCloned(v, cloneMs, voice.similarity ?? null);
       this.send({ type: "clone-ready", cloneMs: Math.round(cloneMs) });

@@ -2,10 +2,11 @@
  * The voice stage's configuration (`stages.tts` in the config file) and env overrides, and the
  * chain built from it. Wired into config/config.ts and config/providers.ts.
  *
- * Env: MIRROR_TTS (chain, e.g. "f5-socket,embedded"; "embedded" = espeak; "flite,embedded" = the converted
- * flite voice for English, espeak for Dutch), MIRROR_F5_SOCKET (host:port),
+ * Env: MIRROR_TTS (chain, e.g. "f5-socket,embedded"; "embedded" = the embedded cloned voice: the converted
+ * flite voice for English, then espeak (Dutch, and fallback); "espeak" alone = espeak only), MIRROR_F5_SOCKET (host:port),
  * MIRROR_F5_SIDECAR (URL), MIRROR_F5_SIDECAR_CMD (command line Mirror runs and supervises),
- * MIRROR_F5_GRADIO_URL, MIRROR_F5_CLI (command), MIRROR_TTS_OPENAI_URL, MIRROR_TTS_OPENAI_MODEL;
+ * MIRROR_F5_GRADIO_URL, MIRROR_F5_CLI (command), MIRROR_TTS_OPENAI_URL, MIRROR_TTS_OPENAI_MODEL,
+ * MIRROR_FILLERS (on/off), MIRROR_FILLER_DELAY_MS;
  * secrets only from env at build time: HF_TOKEN (Gradio Spaces), MIRROR_TTS_OPENAI_KEY.
  */
 import { z } from "zod";
@@ -23,7 +24,9 @@ import { createOpenAiSpeechTts } from "./openai-speech/openai-speech-tts.js";
 export const TTS_PROVIDERS = ["espeak", "flite", "f5-socket", "f5-sidecar", "f5-gradio", "f5-cli", "openai-speech"] as const;
 export type TtsProviderName = (typeof TTS_PROVIDERS)[number];
 
-const ProviderName = z.preprocess((v) => (v === "embedded" ? "espeak" : v), z.enum(TTS_PROVIDERS));
+/** "embedded" = the embedded cloned voice: flite converted toward the visitor (English), espeak (Dutch, fallback) */
+export const EMBEDDED_CHAIN: readonly TtsProviderName[] = ["flite", "espeak"];
+const ProviderName = z.enum([...TTS_PROVIDERS, "embedded"]);
 const langs = Language.array().min(1).default(["en"]);
 
 const Reference = z.discriminatedUnion("mode", [
@@ -56,6 +59,8 @@ export const TtsConfig = z
     /** a provider with no audio this long after a sentence was asked for is skipped */
     firstAudioTimeoutMs: z.number().int().min(50).max(60_000).default(3_000),
     cloneTimeoutMs: z.number().int().min(500).max(300_000).default(30_000),
+    /** short phrases in the cloned voice, played when the brain is slow to answer (stages/tts/fillers.ts) */
+    fillers: z.object({ enabled: z.boolean().default(true), delayMs: z.number().int().min(0).max(10_000).default(700) }).prefault({}),
     f5: z.object({ languages: langs, nfeStep: z.number().int().min(4).max(64).optional(), speed: z.number().min(0.5).max(2).optional() }).prefault({}),
     f5Socket: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(1).max(65535).default(9998) }).prefault({}),
     f5Sidecar: z
@@ -101,15 +106,23 @@ export function applyTtsEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv
   patch("f5Gradio", { url: env.MIRROR_F5_GRADIO_URL });
   patch("f5Cli", { command: env.MIRROR_F5_CLI });
   patch("openaiSpeech", { baseUrl: env.MIRROR_TTS_OPENAI_URL, model: env.MIRROR_TTS_OPENAI_MODEL });
+  const fillersOff = env.MIRROR_FILLERS ? /^(0|off|false|no)$/i.test(env.MIRROR_FILLERS.trim()) : undefined;
+  const delay = env.MIRROR_FILLER_DELAY_MS?.trim();
+  // left unparsed: a bad value is rejected by the schema with the field's name
+  patch("fillers", { enabled: fillersOff === undefined ? undefined : !fillersOff, delayMs: delay ? (Number.isFinite(Number(delay)) ? Number(delay) : delay) : undefined });
   if (Object.keys(tts).length === 0) return raw;
   return { ...raw, stages: { ...stages, tts } };
 }
 
-/** The provider names in the order they are tried. */
+/**
+ * The provider names in the order they are tried. Default: the embedded cloned voice. With `embeddedLast`, a
+ * chain without espeak ends with the embedded voice (flite unless already there, then espeak); a chain that
+ * names espeak itself keeps its choice.
+ */
 export function ttsChain(cfg: TtsConfig): TtsProviderName[] {
-  const chain = cfg.chain ?? [cfg.provider ?? "espeak"];
-  const unique = [...new Set(chain)];
-  if (cfg.embeddedLast && !unique.includes("espeak")) unique.push("espeak");
+  const named = cfg.chain ?? [cfg.provider ?? "embedded"];
+  const unique = [...new Set(named.flatMap((n) => (n === "embedded" ? EMBEDDED_CHAIN : [n])))];
+  if (cfg.embeddedLast && !unique.includes("espeak")) unique.push(...EMBEDDED_CHAIN.filter((n) => !unique.includes(n)));
   return unique;
 }
 

@@ -47,19 +47,7 @@ export interface MatchResult {
 }
 
 export async function measure(engine: EspeakEngine, text: string, settings: SpeakSettings, signal: AbortSignal): Promise<VoiceAnalysis> {
-  const parts: Float32Array[] = [];
-  let n = 0;
-  for await (const chunk of engine.speak(text, settings, signal)) {
-    parts.push(chunk.pcm);
-    n += chunk.pcm.length;
-  }
-  const pcm = new Float32Array(n);
-  let off = 0;
-  for (const p of parts) {
-    pcm.set(p, off);
-    off += p.length;
-  }
-  return analyzeVoice(pcm, engine.sampleRate);
+  return analyzeVoice(await engine.render(text, settings, signal), engine.sampleRate);
 }
 
 export async function calibrateVariant(engine: EspeakEngine, voice: string, language: Language, signal: AbortSignal): Promise<VariantCalibration> {

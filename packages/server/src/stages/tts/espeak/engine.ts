@@ -2,8 +2,8 @@
  * The process-wide espeak-ng instance. espeak is a global singleton (one voice, one parameter set,
  * one callback), so every synthesis runs alone, in arrival order, through `speak()`.
  */
-import { AbortedError } from "../../../core/errors.js";
-import { int16ToFloat32 } from "../../../audio/pcm.js";
+import { concatPcm, int16ToFloat32 } from "../../../audio/pcm.js";
+import { callbackStream, EngineLine } from "../shared/engine-stream.js";
 import { loadEspeak } from "./ffi.js";
 import type { EspeakLib, RawEvent } from "./ffi.js";
 
@@ -34,7 +34,7 @@ export interface EngineOptions {
 
 export class EspeakEngine {
   readonly sampleRate: number;
-  private tail: Promise<void> = Promise.resolve();
+  private readonly line = new EngineLine();
 
   private constructor(
     private readonly lib: EspeakLib,
@@ -57,88 +57,32 @@ export class EspeakEngine {
    * Synthesizes `text` and yields buffers as espeak produces them. Waits for earlier syntheses first.
    * Abort (or breaking out of the loop) makes espeak stop at its next buffer; abort throws AbortedError.
    */
-  async *speak(text: string, settings: SpeakSettings, signal: AbortSignal): AsyncGenerator<RawChunk> {
-    const release = await this.acquire(signal);
-    const queue: RawChunk[] = [];
-    let stop = false;
-    let done = false;
-    let failure: unknown = null;
-    let wake: (() => void) | null = null;
-    const notify = () => {
-      const w = wake;
-      wake = null;
-      w?.();
-    };
-    const onAbort = () => {
-      stop = true;
-      notify();
-    };
-    signal.addEventListener("abort", onAbort);
-    let started = false;
-    try {
-      this.lib.setVoiceByName(settings.voice);
-      this.lib.setParameter("rate", clamp(settings.rate, 80, 450));
-      this.lib.setParameter("pitch", clamp(settings.pitch, 0, 100));
-      this.lib.setParameter("range", clamp(settings.range, 0, 100));
-      this.lib.setHandler((wav, events) => {
-        if (stop) return true;
-        if (wav !== null && (wav.length > 0 || events.length > 0)) queue.push({ pcm: int16ToFloat32(wav), events });
-        else if (events.length > 0) queue.push({ pcm: new Float32Array(0), events });
-        notify();
-        return false;
-      });
-      // espeak is free again as soon as it has finished (or stopped): the rest waits in `queue`, so a
-      // consumer that stops pulling without closing the iterator cannot block later syntheses
-      void this.lib
-        .synth(text)
-        .catch((err: unknown) => {
-          failure = err;
-        })
-        .finally(() => {
-          done = true;
-          this.lib.setHandler(() => true);
-          release();
-          notify();
+  speak(text: string, settings: SpeakSettings, signal: AbortSignal): AsyncGenerator<RawChunk> {
+    return callbackStream<RawChunk>(
+      this.line,
+      signal,
+      (sink) => {
+        this.lib.setVoiceByName(settings.voice);
+        this.lib.setParameter("rate", clamp(settings.rate, 80, 450));
+        this.lib.setParameter("pitch", clamp(settings.pitch, 0, 100));
+        this.lib.setParameter("range", clamp(settings.range, 0, 100));
+        this.lib.setHandler((wav, events) => {
+          if (sink.stopped) return true;
+          if (wav !== null && (wav.length > 0 || events.length > 0)) sink.push({ pcm: int16ToFloat32(wav), events });
+          else if (events.length > 0) sink.push({ pcm: new Float32Array(0), events });
+          return false;
         });
-      started = true;
-      for (;;) {
-        if (signal.aborted) throw new AbortedError(String(signal.reason ?? "aborted"));
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        if (done) break;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (failure !== null) throw failure instanceof Error ? failure : new Error(String(failure));
-    } finally {
-      // makes espeak stop at its next buffer if it is still running
-      stop = true;
-      signal.removeEventListener("abort", onAbort);
-      if (!started) release();
-    }
+        return this.lib.synth(text);
+      },
+      () => this.lib.setHandler(() => true),
+    );
   }
 
-  /** Serializes access; a caller aborted while waiting leaves the line without holding it. */
-  private acquire(signal: AbortSignal): Promise<() => void> {
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const before = this.tail;
-    this.tail = before.then(() => mine);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        reject(new AbortedError(String(signal.reason ?? "aborted")));
-        void before.then(release);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      void before.then(() => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) release();
-        else resolve(release);
-      });
-    });
+  /** Whole utterance at once (calibration and similarity probes). */
+  async render(text: string, settings: SpeakSettings, signal: AbortSignal): Promise<Float32Array> {
+    const parts: Float32Array[] = [];
+    for await (const chunk of this.speak(text, settings, signal)) parts.push(chunk.pcm);
+    return concatPcm(parts);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Language } from "@mirror/protocol";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
+import { guardedSynthesis } from "../shared/engine-stream.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
 import type { VoiceFeatures } from "../../../audio/similarity.js";
@@ -71,7 +72,7 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     let b = bases.get(voice);
     if (!b) {
       const settings = { voice, pitch: DEFAULT_PITCH, rate: DEFAULT_RATE, range: DEFAULT_RANGE };
-      b = render(e, CALIBRATION_TEXT[language], settings, new AbortController().signal).then((pcm) => voiceFeatures(pcm, e.sampleRate));
+      b = e.render(CALIBRATION_TEXT[language], settings, new AbortController().signal).then((pcm) => voiceFeatures(pcm, e.sampleRate));
       bases.set(voice, b);
       b.catch(() => bases.delete(voice));
     }
@@ -116,7 +117,7 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
         const sampleFeatures = voiceFeatures(sample.pcm, sample.sampleRate, measured);
         const text = CALIBRATION_TEXT[sample.language];
         const base = await baseFeatures(e, voice, sample.language);
-        const converted = await render(e, text, match.settings, signal);
+        const converted = await e.render(text, match.settings, signal);
         const similarity = {
           base: compareVoices(sampleFeatures, base).score,
           converted: compareVoices(sampleFeatures, voiceFeatures(converted, e.sampleRate)).score,
@@ -153,14 +154,11 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
   };
 }
 
-async function* synthesize(getEngine: () => EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
-  throwIfAborted(req.signal);
-  const text = req.text.trim();
-  if (text === "") return;
-  const engine = getEngine();
-  const timeline = new EspeakTimeline(text, engine.sampleRate);
-  let total = 0;
-  try {
+function synthesize(getEngine: () => EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
+  return guardedSynthesis(PROVIDER, req, async function* (text) {
+    const engine = getEngine();
+    const timeline = new EspeakTimeline(text, engine.sampleRate);
+    let total = 0;
     for await (const chunk of engine.speak(text, settings, req.signal)) {
       yield* timeline.push(chunk.events);
       if (chunk.pcm.length > 0) {
@@ -168,11 +166,8 @@ async function* synthesize(getEngine: () => EspeakEngine, req: TtsRequest, setti
         yield { type: "audio", pcm: chunk.pcm, sampleRate: engine.sampleRate };
       }
     }
-  } catch (err) {
-    if (isAbort(err, req.signal)) throw err;
-    throw new ProviderError(PROVIDER, err instanceof Error ? err.message : String(err), { retryable: false, cause: err });
-  }
-  yield* timeline.finish(total);
+    yield* timeline.finish(total);
+  });
 }
 
 /** Settings stored by cloneVoice, or the language's default voice for a forgotten or foreign profile. */
@@ -186,18 +181,6 @@ function settingsFor(voice: VoiceProfile, voices: Record<Language, string>): Spe
     rate: num(s.rate, DEFAULT_RATE),
     range: num(s.range, DEFAULT_RANGE),
   };
-}
-
-async function render(e: EspeakEngine, text: string, settings: SpeakSettings, signal: AbortSignal): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for await (const chunk of e.speak(text, settings, signal)) parts.push(chunk.pcm);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -3,7 +3,8 @@
  * voice). Cloning asks every member; speaking tries them in order, and a member that fails or stays
  * silent past `firstAudioTimeoutMs` before its first audio hands over to the next. Once audio has
  * played, the member's failure propagates (the words cannot be unsaid). All audio comes out at the
- * first member's sample rate; timings pass through only when every member gives them.
+ * highest member sample rate (so a lower-rate first member never drops a later one's top band); timings
+ * pass through only when every member gives them.
  */
 import { randomUUID } from "node:crypto";
 import type { Health, StageInfo } from "../../../core/contracts/common.js";
@@ -34,7 +35,7 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
     : providers.every((p) => p.capabilities.timings !== "none")
       ? "word"
       : "none";
-  const capabilities: TtsCapabilities = { streaming: providers.every((p) => p.capabilities.streaming), timings, sampleRate: first.capabilities.sampleRate };
+  const capabilities: TtsCapabilities = { streaming: providers.every((p) => p.capabilities.streaming), timings, sampleRate: Math.max(...providers.map((p) => p.capabilities.sampleRate)) };
   const languages: StageInfo["languages"] = providers.some((p) => p.info.languages === "any")
     ? "any"
     : [...new Set(providers.flatMap((p) => (p.info.languages === "any" ? [] : p.info.languages)))];

@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
+import { concatPcm } from "../../../audio/pcm.js";
+import { guardedSynthesis } from "../shared/engine-stream.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { designEq, StreamingFir } from "../../../audio/fir.js";
 import { resampleSinc } from "../../../audio/resample.js";
@@ -171,12 +173,7 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
 
 function filtered(pcm: Float32Array, taps: Float32Array): Float32Array {
   const fir = new StreamingFir(taps);
-  const head = fir.push(pcm);
-  const tail = fir.flush();
-  const out = new Float32Array(head.length + tail.length);
-  out.set(head);
-  out.set(tail, head.length);
-  return out;
+  return concatPcm([fir.push(pcm), fir.flush()]);
 }
 
 function stateOf(voice: VoiceProfile): FliteVoiceState | null {
@@ -185,16 +182,13 @@ function stateOf(voice: VoiceProfile): FliteVoiceState | null {
   return s.settings ? (s as FliteVoiceState) : null;
 }
 
-async function* synthesize(getEngine: () => FliteEngine, req: TtsRequest): AsyncGenerator<TtsEvent> {
-  throwIfAborted(req.signal);
-  const text = req.text.trim();
-  if (text === "") return;
-  const engine = getEngine();
-  const state = stateOf(req.voice);
-  const settings = state?.settings ?? defaultSettings("slt");
-  const fir = state?.eq ? new StreamingFir(state.eq) : null;
-  let offset = 0; // seconds of audio before the current sentence
-  try {
+function synthesize(getEngine: () => FliteEngine, req: TtsRequest): AsyncGenerator<TtsEvent> {
+  return guardedSynthesis(PROVIDER, req, async function* (text) {
+    const engine = getEngine();
+    const state = stateOf(req.voice);
+    const settings = state?.settings ?? defaultSettings("slt");
+    const fir = state?.eq ? new StreamingFir(state.eq) : null;
+    let offset = 0; // seconds of audio before the current sentence
     // flite plans a whole utterance before its first sample, so each sentence is its own utterance
     for (const sentence of splitForRequests(text)) {
       let samples = 0;
@@ -214,8 +208,5 @@ async function* synthesize(getEngine: () => FliteEngine, req: TtsRequest): Async
     }
     const tail = fir?.flush();
     if (tail && tail.length > 0) yield { type: "audio", pcm: tail, sampleRate: FLITE_SAMPLE_RATE };
-  } catch (err) {
-    if (isAbort(err, req.signal)) throw err;
-    throw new ProviderError(PROVIDER, err instanceof Error ? err.message : String(err), { retryable: false, cause: err });
-  }
+  });
 }
