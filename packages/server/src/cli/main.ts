@@ -117,7 +117,7 @@ async function demo(args: string[]): Promise<void> {
     visitor: values.visitor,
     speed,
     ...(sinkStats ? { sinks: sinkStats } : {}),
-    providers: Object.fromEntries(Object.entries(providers).filter(([k]) => k !== "sinks" && k !== "sinkSet").map(([k, p]) => [k, (p as { info: { id: string } }).info.id])),
+    providers: Object.fromEntries(Object.entries(providers).filter(([k]) => k !== "sinks" && k !== "sinkSet" && k !== "fillers").map(([k, p]) => [k, (p as { info: { id: string } }).info.id])),
   });
   console.log(table);
   if (sinkStats) console.log(sinkTable(sinkStats));
