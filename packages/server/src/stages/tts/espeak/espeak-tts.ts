@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { Language } from "@mirror/protocol";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
-import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
+import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { guardedSynthesis } from "../shared/engine-stream.js";
+import { raceAbort } from "../shared/race-abort.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
 import type { VoiceFeatures } from "../../../audio/similarity.js";
@@ -181,13 +182,4 @@ function settingsFor(voice: VoiceProfile, voices: Record<Language, string>): Spe
     rate: num(s.rate, DEFAULT_RATE),
     range: num(s.range, DEFAULT_RANGE),
   };
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortedError(String(signal.reason ?? "aborted")));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError(String(signal.reason ?? "aborted")));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -7,11 +7,13 @@
  * pass through only when every member gives them.
  */
 import { randomUUID } from "node:crypto";
+import type { Language } from "@mirror/protocol";
 import type { Health, StageInfo } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { fallbackStream } from "../../../core/fallback.js";
 import { AbortedError, ProviderError, throwIfAborted } from "../../../core/errors.js";
 import { StreamResampler } from "../../../audio/pcm.js";
+import { raceAbort } from "../shared/race-abort.js";
 
 export interface TtsFallbackOptions {
   id?: string;
@@ -24,6 +26,10 @@ export interface TtsFallbackOptions {
 
 interface ChainState {
   members: Record<string, VoiceProfile>;
+  /** members whose clone was still running when the voice was handed out; null = that clone failed */
+  pending: Record<string, Promise<VoiceProfile | null>>;
+  /** stops the clones still running (the voice was forgotten) */
+  cancel: AbortController;
 }
 
 export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOptions = {}): Tts {
@@ -43,7 +49,9 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
   const keep = (ev: TtsEvent): boolean =>
     ev.type === "audio" || (timings === "phoneme" ? true : timings === "word" ? ev.type === "word" : false);
 
-  async function* member(tts: Tts, req: TtsRequest, voice: VoiceProfile, signal: AbortSignal): AsyncGenerator<TtsEvent> {
+  async function* member(tts: Tts, req: TtsRequest, cloned: VoiceProfile | Promise<VoiceProfile | null> | undefined, signal: AbortSignal): AsyncGenerator<TtsEvent> {
+    const voice = cloned && "then" in cloned ? await raceAbort(cloned, signal) : cloned;
+    if (!voice) throw new ProviderError(tts.info.id, "its clone of this voice failed", { retryable: false });
     let resampler: StreamResampler | null = null;
     for await (const ev of tts.synthesize({ text: req.text, voice, signal })) {
       if (ev.type !== "audio") {
@@ -66,59 +74,81 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
     info: { id, stage: "tts", languages, local: providers.every((p) => p.info.local) },
     capabilities,
 
+    /**
+     * Ready as soon as the first member that speaks the sample's language has its clone (earlier members
+     * having failed): later members, there for fallback only, finish cloning in the background, and a
+     * sentence handed over to one of them waits for its clone.
+     */
     async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
       throwIfAborted(signal);
-      const results = await Promise.allSettled(
-        providers.map((p) => {
-          const s = opts.cloneTimeoutMs ? AbortSignal.any([signal, AbortSignal.timeout(opts.cloneTimeoutMs)]) : signal;
-          return p.cloneVoice(sample, s);
-        }),
-      );
+      const cancel = new AbortController();
       const members: Record<string, VoiceProfile> = {};
-      results.forEach((r, i) => {
-        const p = providers[i];
-        if (p && r.status === "fulfilled") members[p.info.id] = r.value;
+      const errors: unknown[] = [];
+      const clones = providers.map((p, i) => {
+        const s = AbortSignal.any([signal, cancel.signal, ...(opts.cloneTimeoutMs ? [AbortSignal.timeout(opts.cloneTimeoutMs)] : [])]);
+        return p.cloneVoice(sample, s).then(
+          async (v): Promise<VoiceProfile | null> => {
+            if (!cancel.signal.aborted) return (members[p.info.id] = v);
+            await p.forgetVoice(v).catch(() => undefined);
+            return null;
+          },
+          (err: unknown) => {
+            errors[i] = err;
+            return null;
+          },
+        );
       });
-      const forgetAll = () => Promise.allSettled(providers.map((p) => (members[p.info.id] ? p.forgetVoice(members[p.info.id] as VoiceProfile) : undefined)));
-      if (signal.aborted) {
-        await forgetAll();
-        throw new AbortedError(String(signal.reason ?? "aborted"));
+      let lead: VoiceProfile | null = null;
+      for (let i = 0; i < providers.length && !lead && !signal.aborted; i++) {
+        const p = providers[i] as Tts;
+        if (speaks(p, sample.language)) lead = await clones[i]!;
       }
-      const made = Object.values(members);
-      const lead = made[0];
-      if (!lead) {
-        const err = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
+      if (signal.aborted || !lead) {
+        if (signal.aborted) cancel.abort();
+        await Promise.all(clones);
+        await Promise.allSettled(providers.map((p) => (members[p.info.id] ? p.forgetVoice(members[p.info.id] as VoiceProfile) : undefined)));
+        if (signal.aborted) throw new AbortedError(String(signal.reason ?? "aborted"));
+        const err = errors.find((e) => e !== undefined);
         throw err instanceof ProviderError ? err : new ProviderError(id, `no member could clone: ${String(err)}`, { retryable: true, cause: err });
       }
-      const state: ChainState = { members };
+      const pending: ChainState["pending"] = {};
+      providers.forEach((p, i) => {
+        if (!members[p.info.id] && errors[i] === undefined && speaks(p, sample.language)) pending[p.info.id] = clones[i]!;
+      });
+      const state: ChainState = { members, pending, cancel };
       return {
         id: `fallback-${randomUUID()}`,
         provider: id,
         language: sample.language,
         medianF0Hz: lead.medianF0Hz,
         syllablesPerSecond: lead.syllablesPerSecond,
-        state: { ...state },
+        state: state as unknown as Record<string, unknown>,
         ...(lead.similarity ? { similarity: lead.similarity } : {}),
       };
     },
 
     async forgetVoice(voice: VoiceProfile): Promise<void> {
-      const members = (voice.state as Partial<ChainState>).members ?? {};
+      const st = voice.state as Partial<ChainState>;
+      st.cancel?.abort();
+      // a clone that still finishes is forgotten by its own continuation, which this waits for
+      await Promise.all(Object.values(st.pending ?? {}));
+      const members = st.members ?? {};
       await Promise.allSettled(providers.map((p) => (members[p.info.id] ? p.forgetVoice(members[p.info.id] as VoiceProfile) : undefined)));
       for (const key of Object.keys(members)) delete members[key];
-      delete (voice.state as Partial<ChainState>).members;
+      delete st.members;
+      delete st.pending;
     },
 
     synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
-      const members = (req.voice.state as Partial<ChainState>).members ?? {};
-      const chain = providers.filter(
-        (p) => members[p.info.id] && (p.info.languages === "any" || p.info.languages.includes(req.voice.language)),
-      );
+      const st = req.voice.state as Partial<ChainState>;
+      const members = st.members ?? {};
+      const pending = st.pending ?? {};
+      const chain = providers.filter((p) => (members[p.info.id] || pending[p.info.id]) && speaks(p, req.voice.language));
       if (chain.length === 0) {
         return noVoice(id, req.signal);
       }
       return fallbackStream<TtsEvent>(
-        chain.map((p) => (signal: AbortSignal) => member(p, req, members[p.info.id] as VoiceProfile, signal)),
+        chain.map((p) => (signal: AbortSignal) => member(p, req, members[p.info.id] ?? pending[p.info.id], signal)),
         {
           ids: chain.map((p) => p.info.id),
           signal: req.signal,
@@ -156,6 +186,15 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
   };
 }
 
+
+/** Resolves once every member of a chain voice has finished cloning (or failed); at once for any other voice. */
+export async function clonesSettled(voice: VoiceProfile): Promise<void> {
+  await Promise.all(Object.values((voice.state as Partial<ChainState>).pending ?? {}));
+}
+
+function speaks(p: Tts, language: Language): boolean {
+  return p.info.languages === "any" || p.info.languages.includes(language);
+}
 
 // eslint-disable-next-line require-yield -- a stream that fails at its first read, like any provider would
 async function* noVoice(id: string, signal: AbortSignal): AsyncGenerator<TtsEvent> {
