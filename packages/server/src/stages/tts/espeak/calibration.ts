@@ -44,10 +44,17 @@ export interface MatchTarget {
 export interface MatchResult {
   settings: SpeakSettings;
   achieved: { medianF0Hz: number | null; syllablesPerSecond: number | null };
+  /** the calibration text as spoken with `settings`, and its analysis (so the clone need not speak it again) */
+  spoken: { pcm: Float32Array; analysis: VoiceAnalysis };
 }
 
 export async function measure(engine: EspeakEngine, text: string, settings: SpeakSettings, signal: AbortSignal): Promise<VoiceAnalysis> {
-  return analyzeVoice(await engine.render(text, settings, signal), engine.sampleRate);
+  return (await measured(engine, text, settings, signal)).analysis;
+}
+
+async function measured(engine: EspeakEngine, text: string, settings: SpeakSettings, signal: AbortSignal): Promise<MatchResult["spoken"]> {
+  const pcm = await engine.render(text, settings, signal);
+  return { pcm, analysis: analyzeVoice(pcm, engine.sampleRate) };
 }
 
 export async function calibrateVariant(engine: EspeakEngine, voice: string, language: Language, signal: AbortSignal): Promise<VariantCalibration> {
@@ -83,7 +90,8 @@ export async function matchVoice(
     rate: target.syllablesPerSecond !== null ? clamp(invert(cal.rate, target.syllablesPerSecond), ...RATE_LIMITS) : DEFAULT_RATE,
     range: rangeFor(cal, target),
   };
-  let got = await measure(engine, text, settings, signal);
+  let spoken = await measured(engine, text, settings, signal);
+  let got = spoken.analysis;
   // One secant step with the calibration's local slope takes out most of what the piecewise fit missed.
   const pitchOff = target.medianF0Hz !== null && got.medianF0Hz !== null ? Math.log(target.medianF0Hz / got.medianF0Hz) : 0;
   const rateOff = target.syllablesPerSecond !== null && got.syllablesPerSecond !== null ? target.syllablesPerSecond - got.syllablesPerSecond : 0;
@@ -93,13 +101,14 @@ export async function matchVoice(
     corrected.rate = clamp(settings.rate + rateOff / slopeAt(cal.rate, settings.rate), ...RATE_LIMITS);
   }
   if (corrected.pitch !== settings.pitch || corrected.rate !== settings.rate) {
-    const again = await measure(engine, text, corrected, signal);
-    if (score(again, target) <= score(got, target)) {
-      got = again;
+    const again = await measured(engine, text, corrected, signal);
+    if (score(again.analysis, target) <= score(got, target)) {
+      spoken = again;
+      got = again.analysis;
       Object.assign(settings, corrected);
     }
   }
-  return { settings, achieved: { medianF0Hz: got.medianF0Hz, syllablesPerSecond: got.syllablesPerSecond } };
+  return { settings, achieved: { medianF0Hz: got.medianF0Hz, syllablesPerSecond: got.syllablesPerSecond }, spoken };
 }
 
 /** Relative error summed over what both sides measured. */

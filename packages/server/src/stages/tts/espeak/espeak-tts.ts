@@ -9,8 +9,11 @@ import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSam
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { guardedSynthesis } from "../shared/engine-stream.js";
 import { raceAbort } from "../shared/race-abort.js";
-import { analyzeVoice } from "../../../audio/analysis.js";
+import { designEq, eqCurve, levelMatchedEq, StreamingFir } from "../../../audio/fir.js";
+import { resampleSinc } from "../../../audio/resample.js";
+import { sampleAnalysis, sampleFeatures } from "../../../audio/sample-memo.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
+import { smoothedLtasDb, SPECTRUM_RATE } from "../../../audio/spectrum.js";
 import type { VoiceFeatures } from "../../../audio/similarity.js";
 import { CALIBRATION_TEXT, calibrateVariant, DEFAULT_PITCH, DEFAULT_RANGE, DEFAULT_RATE, matchVoice } from "./calibration.js";
 import type { VariantCalibration } from "./calibration.js";
@@ -28,10 +31,14 @@ export interface EspeakTtsOptions extends EngineOptions {
   variants?: { low: string; high: string };
   /** median F0 at or above which the high variant is used */
   highVoiceMinF0Hz?: number;
+  /** false: F0, range and rate only (no spectral envelope EQ) */
+  timbre?: boolean;
 }
 
 /** What an espeak VoiceProfile keeps in `state`. */
 export interface EspeakVoiceState extends SpeakSettings {
+  /** long-term spectral envelope EQ toward the sample (taps at espeak's rate), null = none */
+  eq: Float32Array | null;
   target: { medianF0Hz: number | null; syllablesPerSecond: number | null };
   achieved: { medianF0Hz: number | null; syllablesPerSecond: number | null };
 }
@@ -107,24 +114,29 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
       throwIfAborted(signal);
       const e = getEngine();
-      const measured = analyzeVoice(sample.pcm, sample.sampleRate);
+      const measured = sampleAnalysis(sample.pcm, sample.sampleRate);
       const variant = measured.medianF0Hz !== null && measured.medianF0Hz >= highMin ? variants.high : variants.low;
       const voice = `${voices[sample.language]}+${variant}`;
       try {
-        const cal = await calibration(e, voice, sample.language, signal);
+        const [cal, base] = await Promise.all([calibration(e, voice, sample.language, signal), baseFeatures(e, voice, sample.language)]);
         throwIfAborted(signal);
         const match = await matchVoice(e, cal, measured, sample.language, signal);
         // scored on the calibration text, which the sample did not contain
-        const sampleFeatures = voiceFeatures(sample.pcm, sample.sampleRate, measured);
-        const text = CALIBRATION_TEXT[sample.language];
-        const base = await baseFeatures(e, voice, sample.language);
-        const converted = await e.render(text, match.settings, signal);
+        const sampleFeats = sampleFeatures(sample.pcm, sample.sampleRate);
+        let spoken = match.spoken.pcm;
+        let eq: Float32Array | null = null;
+        if (opts.timbre !== false && sampleFeats.ltas) {
+          // the long-term envelope espeak's parameters cannot reach: measured on the matched voice itself
+          const converted = smoothedLtasDb(resampleSinc(spoken, e.sampleRate, SPECTRUM_RATE));
+          if (converted) ({ taps: eq, equalized: spoken } = levelMatchedEq(designEq(eqCurve(sampleFeats.ltas, converted), undefined, e.sampleRate), spoken));
+        }
         const similarity = {
-          base: compareVoices(sampleFeatures, base).score,
-          converted: compareVoices(sampleFeatures, voiceFeatures(converted, e.sampleRate)).score,
+          base: compareVoices(sampleFeats, base).score,
+          converted: compareVoices(sampleFeats, voiceFeatures(spoken, e.sampleRate, match.spoken.analysis)).score,
         };
         const state: EspeakVoiceState = {
           ...match.settings,
+          eq,
           target: { medianF0Hz: measured.medianF0Hz, syllablesPerSecond: measured.syllablesPerSecond },
           achieved: match.achieved,
         };
@@ -145,30 +157,40 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
 
     forgetVoice(voice: VoiceProfile): Promise<void> {
       const state = voice.state as Record<string, unknown>;
+      if (state.eq instanceof Float32Array) state.eq.fill(0);
       for (const key of Object.keys(state)) delete state[key];
       return Promise.resolve();
     },
 
     synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
-      return synthesize(getEngine, req, settingsFor(req.voice, voices));
+      return synthesize(getEngine, req, settingsFor(req.voice, voices), eqOf(req.voice));
     },
   };
 }
 
-function synthesize(getEngine: () => EspeakEngine, req: TtsRequest, settings: SpeakSettings): AsyncGenerator<TtsEvent> {
+function synthesize(getEngine: () => EspeakEngine, req: TtsRequest, settings: SpeakSettings, eq: Float32Array | null): AsyncGenerator<TtsEvent> {
   return guardedSynthesis(PROVIDER, req, async function* (text) {
     const engine = getEngine();
     const timeline = new EspeakTimeline(text, engine.sampleRate);
+    // the EQ's delay is taken out and its tail flushed, so the audio keeps its length and the timeline holds
+    const fir = eq ? new StreamingFir(eq) : null;
     let total = 0;
     for await (const chunk of engine.speak(text, settings, req.signal)) {
       yield* timeline.push(chunk.events);
       if (chunk.pcm.length > 0) {
         total += chunk.pcm.length;
-        yield { type: "audio", pcm: chunk.pcm, sampleRate: engine.sampleRate };
+        const pcm = fir ? fir.push(chunk.pcm) : chunk.pcm;
+        if (pcm.length > 0) yield { type: "audio", pcm, sampleRate: engine.sampleRate };
       }
     }
+    const tail = fir?.flush();
+    if (tail && tail.length > 0) yield { type: "audio", pcm: tail, sampleRate: engine.sampleRate };
     yield* timeline.finish(total);
   });
+}
+
+function eqOf(voice: VoiceProfile): Float32Array | null {
+  return voice.provider === PROVIDER && voice.state.eq instanceof Float32Array ? voice.state.eq : null;
 }
 
 /** Settings stored by cloneVoice, or the language's default voice for a forgotten or foreign profile. */

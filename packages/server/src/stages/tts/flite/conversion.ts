@@ -4,7 +4,7 @@
  * - speaking rate: duration stretch = the voice's syllable rate / the sample's;
  * - vocal-tract length: the voice's mel-cepstra are resynthesized with another all-pass warping factor
  *   (the VTLN of mel-cepstral vocoders), chosen so the voice's LTAS, warped the same way, best fits the sample's;
- * - the rest of the long-term spectral envelope: a linear-phase EQ = sample LTAS − converted voice LTAS.
+ * - the rest of the long-term spectral envelope: a linear-phase EQ = sample LTAS − converted voice LTAS (audio/fir.ts).
  */
 import { binHz, FFT_SIZE, ltasDistanceDb, normalizeBand } from "../../../audio/spectrum.js";
 import type { VoiceFeatures } from "../../../audio/similarity.js";
@@ -13,7 +13,6 @@ import type { FliteVoiceName } from "./ffi.js";
 /** How far the warping may move from the voice's own (0.42): beyond this the voice turns unnatural. */
 export const MAX_ALPHA_SHIFT = 0.1;
 const ALPHA_STEP = 0.01;
-export const EQ_LIMIT_DB = 10;
 
 export interface BaseVoiceStats {
   voice: FliteVoiceName;
@@ -80,16 +79,6 @@ export function fitAlpha(base: BaseVoiceStats, sampleLtas: Float64Array): AlphaF
     }
   }
   return best;
-}
-
-/** Gain curve (dB per bin) taking `voice` to `sample`, limited, and flat outside 100 Hz–7 kHz. */
-export function eqCurve(sample: Float64Array, voice: Float64Array, limitDb = EQ_LIMIT_DB): Float64Array {
-  return sample.map((s, k) => {
-    const f = binHz(k);
-    const fade = f < 100 ? f / 100 : f > 7000 ? Math.max(0, (7600 - f) / 600) : 1;
-    const g = Math.max(-limitDb, Math.min(limitDb, s - (voice[k] as number)));
-    return g * fade;
-  });
 }
 
 /** flite's duration stretch that moves the voice's syllable rate to the sample's. */

@@ -6,16 +6,15 @@ import { randomUUID } from "node:crypto";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
-import { concatPcm } from "../../../audio/pcm.js";
 import { guardedSynthesis } from "../shared/engine-stream.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
-import { designEq, StreamingFir } from "../../../audio/fir.js";
-import { resampleSinc } from "../../../audio/resample.js";
+import { designEq, eqCurve, levelMatchedEq, StreamingFir } from "../../../audio/fir.js";
+import { sampleAnalysis, sampleFeatures, sampleLtas } from "../../../audio/sample-memo.js";
 import { compareVoices, voiceFeatures } from "../../../audio/similarity.js";
-import { smoothedLtasDb, SPECTRUM_RATE } from "../../../audio/spectrum.js";
+import { smoothedLtasDb } from "../../../audio/spectrum.js";
 import { CALIBRATION_TEXT } from "../espeak/calibration.js";
 import { splitForRequests } from "../shared/text.js";
-import { durationStretch, eqCurve, f0Stddev, fitAlpha } from "./conversion.js";
+import { durationStretch, f0Stddev, fitAlpha } from "./conversion.js";
 import type { BaseVoiceStats } from "./conversion.js";
 import { sharedFliteEngine } from "./engine.js";
 import type { FliteEngine, FliteSettings } from "./engine.js";
@@ -105,9 +104,8 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
       if (sample.language !== "en") throw new ProviderError(PROVIDER, `flite speaks English only, not ${sample.language}`, { retryable: false });
       const e = getEngine();
       try {
-        const pcm = sample.sampleRate === SPECTRUM_RATE ? sample.pcm : resampleSinc(sample.pcm, sample.sampleRate, SPECTRUM_RATE);
-        const measured = analyzeVoice(pcm, SPECTRUM_RATE);
-        const target = smoothedLtasDb(pcm);
+        const measured = sampleAnalysis(sample.pcm, sample.sampleRate);
+        const target = sampleLtas(sample.pcm, sample.sampleRate);
         if (!target) throw new Error("the sample holds no speech");
         const names = measured.medianF0Hz === null ? [...high, ...low] : measured.medianF0Hz >= highMin ? high : low;
         const bases = await Promise.all(names.map((n) => baseStats(e, n)));
@@ -122,19 +120,19 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
           durationStretch: durationStretch(chosen.base.syllablesPerSecond, measured.syllablesPerSecond),
           alpha: opts.timbre === false ? null : chosen.fit.alpha,
         };
-        let eq: Float32Array | null = null;
+        // the one synthesis of the clone: the calibration text in the converted voice (EQ measure, similarity)
         let spoken = await e.render(CALIBRATION_TEXT.en, settings, signal);
+        let eq: Float32Array | null = null;
         if (opts.timbre !== false) {
           // the EQ is measured on the converted voice itself, so it corrects what F0 and warp left
           const converted = smoothedLtasDb(spoken);
-          if (converted) eq = designEq(eqCurve(target, converted));
-          if (eq) spoken = filtered(spoken, eq);
+          if (converted) ({ taps: eq, equalized: spoken } = levelMatchedEq(designEq(eqCurve(target, converted)), spoken));
         }
         // scored on the calibration text, which the sample did not contain
-        const sampleFeatures = voiceFeatures(pcm, SPECTRUM_RATE, measured);
+        const sampleFeats = sampleFeatures(sample.pcm, sample.sampleRate);
         const similarity = {
-          base: compareVoices(sampleFeatures, chosen.base.features).score,
-          converted: compareVoices(sampleFeatures, voiceFeatures(spoken, FLITE_SAMPLE_RATE)).score,
+          base: compareVoices(sampleFeats, chosen.base.features).score,
+          converted: compareVoices(sampleFeats, voiceFeatures(spoken, FLITE_SAMPLE_RATE)).score,
         };
         const state: FliteVoiceState = { settings, eq, warpFitDb: chosen.fit.distanceDb };
         return {
@@ -169,11 +167,6 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
       return { ...voice, id: `${voice.id}-unconverted`, state: { settings: defaultSettings(s?.settings.voice ?? "slt"), eq: null, warpFitDb: 0 } };
     },
   };
-}
-
-function filtered(pcm: Float32Array, taps: Float32Array): Float32Array {
-  const fir = new StreamingFir(taps);
-  return concatPcm([fir.push(pcm), fir.flush()]);
 }
 
 function stateOf(voice: VoiceProfile): FliteVoiceState | null {
