@@ -38,7 +38,7 @@ export function writeFakeMic(path: string, speechWav: string, gapS: number): voi
 }
 
 /** Debian's Chromium, headless, with a fake webcam (y4m) and microphone (wav); no network but loopback. */
-export function launchKioskBrowser(opts: { video: string; audio: string; dir: string }): Promise<Browser> {
+export function launchKioskBrowser(opts: { video: string; audio: string; dir: string; extraArgs?: readonly string[] }): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -53,6 +53,7 @@ export function launchKioskBrowser(opts: { video: string; audio: string; dir: st
       `--use-file-for-fake-audio-capture=${opts.audio}`,
       "--enable-unsafe-swiftshader",
       `--crash-dumps-dir=${join(opts.dir, "crash")}`,
+      ...(opts.extraArgs ?? []),
     ],
   });
 }
