@@ -65,9 +65,9 @@ export class KioskEars {
 
   handle(m: ServerMessageOf<"stt-request" | "stt-cancel">): void {
     if (m.type === "stt-cancel") {
-      this.cancelled.add(m.requestId);
       const i = this.queue.findIndex((r) => r.requestId === m.requestId);
       if (i >= 0) this.queue.splice(i, 1);
+      else if (this.current?.requestId === m.requestId) this.cancelled.add(m.requestId); // its answer is dropped
       return;
     }
     this.queue.push(m);
