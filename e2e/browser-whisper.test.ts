@@ -119,7 +119,8 @@ describe("Whisper in the kiosk (transformers.js in headless Chromium, model serv
   it("loads the served model on WASM and transcribes the stretch of its own mic that the server asks for; nothing leaves for a hub or CDN", async () => {
     const { server, fallback } = await startEarsServer(join(tmp, "tiny-whisper"));
     const { page, requests } = await openPage(`${server.url}/bench/ears`);
-    const session = await waitFor("the kiosk's model", () => sessionWithEars(server, "ready"), 90_000);
+    // generous: compiling the 27 MB wasm took 20–90 s on this 2-core box under load (a few s when quiet)
+    const session = await waitFor("the kiosk's model", () => sessionWithEars(server, "ready"), 180_000);
     const status = session.ears?.status;
     console.log("kiosk whisper:", JSON.stringify(status));
     expect(status?.device).toBe("wasm"); // no GPU adapter in this Chromium: the WASM fallback
@@ -166,7 +167,7 @@ describe("Whisper in the kiosk (transformers.js in headless Chromium, model serv
   it("a corrupt model (ONNX files that are not models): failed with the runtime's reason, the server's STT takes over", async () => {
     const { server, fallback } = await startEarsServer(join(tmp, "broken", "tiny-whisper"));
     const { page } = await openPage(`${server.url}/bench/ears`);
-    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 90_000);
+    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 180_000);
     console.log("corrupt model:", JSON.stringify(session.ears?.status));
     expect(session.ears?.status.detail).toMatch(/wasm/);
     expect((await consoleHealth(server)).ok).toBe(false);
