@@ -150,7 +150,7 @@ describe("Whisper in the kiosk (transformers.js in headless Chromium, model serv
   it("the kiosk page with no model in the configured folder: it says why, the console shows it, the server's STT takes the visit's words", async () => {
     const { server, fallback } = await startEarsServer(join(tmp, "nowhere", "tiny-whisper"));
     const { page } = await openPage(`${server.url}/?size=320`);
-    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 60_000);
+    const session = await waitFor("the kiosk's failure", () => sessionWithEars(server, "failed"), 120_000);
     console.log("missing model:", JSON.stringify(session.ears?.status));
     expect(session.ears?.status.detail).toMatch(/tiny-whisper|config\.json|404|locate/i);
     const health = await consoleHealth(server);
