@@ -3,6 +3,7 @@
  *
  *   npx tsx packages/server/src/bench/lipsync-alignment.ts                 # the fixture visitor's demo replies, in-process
  *   npx tsx packages/server/src/bench/lipsync-alignment.ts --audio-only    # the same replies, lip-sync given no phoneme timings
+ *   npx tsx packages/server/src/bench/lipsync-alignment.ts --voice flite   # English replies in flite (the default voice), with its phone timings
  *   npx tsx packages/server/src/bench/lipsync-alignment.ts --demo out/demo # a `mirror demo` output: reply-NN.wav + frames-NN.jsonl
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -30,16 +31,17 @@ function fromDemo(dir: string): Array<{ pcm: Float32Array; frames: AlignedFrame[
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { demo: { type: "string" }, "audio-only": { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { demo: { type: "string" }, "audio-only": { type: "boolean", default: false }, voice: { type: "string", default: "espeak" } } });
   let replies: Array<{ pcm: Float32Array; frames: AlignedFrame[] }>;
   if (values.demo) replies = fromDemo(values.demo);
   else {
     const firsts: number[] = [];
     replies = [];
     const lipsync = createBuiltinLipsync({ random: seededRandom(3) });
-    await warmUpSpeech(lipsync);
+    const englishVoice = values.voice === "flite" ? "flite" : "espeak";
+    await warmUpSpeech(lipsync, englishVoice);
     for (const r of FIXTURE_REPLIES) {
-      const run = await speakWithLips(r, { lipsync, phonemes: !values["audio-only"] });
+      const run = await speakWithLips(r, { lipsync, phonemes: !values["audio-only"], englishVoice });
       firsts.push(run.firstFrameMs);
       replies.push({ pcm: run.pcm, frames: run.frames.map((f) => ({ sample: f.sample, mouth: mouthOf(f.weights) })) });
     }

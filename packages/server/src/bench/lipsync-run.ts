@@ -8,6 +8,7 @@ import { seededRandom } from "../core/clock.js";
 import type { LipFrame, Lipsync } from "../core/contracts/lipsync.js";
 import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
 import { createEspeakTts } from "../stages/tts/espeak/index.js";
+import { createFliteTts } from "../stages/tts/flite/flite-tts.js";
 
 export interface ReplyText {
   language: Language;
@@ -35,19 +36,25 @@ export interface SpokenReply {
 
 export interface SpeakOptions {
   lipsync?: Lipsync;
+  /** the voice that speaks English replies: espeak (default) or the embedded default's flite (Dutch stays espeak) */
+  englishVoice?: "espeak" | "flite";
   /** pass phoneme timings on to lip-sync (default true); false = audio (and words) only */
   phonemes?: boolean;
 }
 
 const tts = createEspeakTts();
+const flite = createFliteTts();
 
 /** What `mirror start` does before the first visit: the voice and the lip-sync warm up. */
-export async function warmUpSpeech(lipsync: Lipsync): Promise<void> {
-  await Promise.all([tts.warmup?.(), lipsync.warmup?.()]);
+export async function warmUpSpeech(lipsync: Lipsync, englishVoice: SpeakOptions["englishVoice"] = "espeak"): Promise<void> {
+  await Promise.all([tts.warmup?.(), englishVoice === "flite" ? flite.warmup?.() : undefined, lipsync.warmup?.()]);
 }
 
 export async function speakWithLips(reply: ReplyText, o: SpeakOptions = {}): Promise<SpokenReply> {
-  const voice = { id: "t", provider: "tts/espeak", language: reply.language, medianF0Hz: null, syllablesPerSecond: null, state: { voice: reply.voice } };
+  const useFlite = o.englishVoice === "flite" && reply.language === "en";
+  const speaker = useFlite ? flite : tts;
+  // flite: its default (slt, unconverted); espeak: the reply's variant
+  const voice = { id: "t", provider: speaker.info.id, language: reply.language, medianF0Hz: null, syllablesPerSecond: null, state: useFlite ? {} : { voice: reply.voice } };
   const lipsync = o.lipsync ?? createBuiltinLipsync({ random: seededRandom(3) });
   const lips = lipsync.open({ turnId: 1, sampleRate: SR, fps: LIP_FPS, language: reply.language, signal: new AbortController().signal });
   const frames: Array<LipFrame & { at: number }> = [];
@@ -58,7 +65,7 @@ export async function speakWithLips(reply: ReplyText, o: SpeakOptions = {}): Pro
   let pos = 0;
   let firstAudioAt: number | null = null;
   const audio: Float32Array[] = [];
-  for await (const ev of tts.synthesize({ text: reply.text, voice, signal: new AbortController().signal })) {
+  for await (const ev of speaker.synthesize({ text: reply.text, voice, signal: new AbortController().signal })) {
     if (ev.type === "audio") {
       rs ??= new StreamResampler(ev.sampleRate, SR);
       const pcm = rs.push(ev.pcm);
