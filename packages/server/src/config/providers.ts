@@ -7,6 +7,7 @@ import { createBuiltinLipsync } from "../stages/lipsync/builtin/index.js";
 import type { Llm } from "../core/contracts/llm.js";
 import type { Lipsync } from "../core/contracts/lipsync.js";
 import type { Tts } from "../core/contracts/tts.js";
+import type { Vad } from "../core/contracts/vad.js";
 import { withFallback } from "../core/fallback.js";
 import { createGeminiLlm } from "../stages/llm/gemini/index.js";
 import { createGgufLlm } from "../stages/llm/gguf/index.js";
@@ -19,6 +20,8 @@ import { BrowserWhisperHub } from "../stages/stt/browser-whisper/index.js";
 import { browserSttRuntimeFiles } from "@mirror/web";
 import { buildTts } from "../stages/tts/config.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
+import { withVadFallback } from "../stages/vad/fallback.js";
+import { createSileroVad } from "../stages/vad/silero/index.js";
 import type { PoolRegistry } from "../core/pool/pool-registry.js";
 import { createF5SidecarTts } from "../stages/tts/f5/sidecar-tts.js";
 import { llmChain, type LlmConfig, type LlmProviderName, type MirrorConfig } from "./config.js";
@@ -114,7 +117,7 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
   const stt = buildStt(config, opts);
   const browser = s.stt.browserWhisper;
   return {
-    vad: createEnergyVad({ hangoverMs: s.vad.hangoverMs }),
+    vad: buildVad(s.vad, opts),
     stt,
     ...(browser ? { browserStt: new BrowserWhisperHub({ ...browser, runtimeFiles: browserSttRuntimeFiles(), fallbackId: stt.info.id, ...(opts.log ? { log: opts.log } : {}) }) } : {}),
     llm: buildLlm(s.llm, opts, config.pools),
@@ -123,6 +126,15 @@ export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): P
     fillers: s.tts.fillers,
     ...(sinkSet ? { sinks: (visit) => sinkSet.forVisit(visit), sinkSet } : {}),
   };
+}
+
+function buildVad(v: MirrorConfig["stages"]["vad"], opts: BuildOptions): Vad {
+  const energy = createEnergyVad({ hangoverMs: v.hangoverMs });
+  if (v.provider === "energy") return energy;
+  const { threshold, minSpeechMs, modelPath } = v.silero;
+  return withVadFallback(() => createSileroVad({ hangoverMs: v.hangoverMs, threshold, minSpeechMs, ...(modelPath ? { modelPath } : {}) }), energy, {
+    onFallback: (err) => opts.log?.(`vad: silero → energy (${err.message.slice(0, 200)})`),
+  });
 }
 
 /** A TTS that times its phonemes drives the built-in lip-sync directly; one that gives audio only gets its phones recognized. */

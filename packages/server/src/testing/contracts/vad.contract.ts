@@ -73,24 +73,65 @@ export function bursts(totalMs: number, floorDb: number, parts: [number, number,
   return { pcm: float32ToInt16(sig), bounds };
 }
 
+/**
+ * Real speech to cut bursts from: flite slt saying an all-voiced sentence, trimmed to where it is loud (> -30 dBFS
+ * per 20 ms frame), so any cut of it is speech from its first sample to its last. A neural VAD (Silero) does not take
+ * the harmonic tones of `voiced()` for speech, so the timing cases use this.
+ */
+export async function loadSpeechSource(dir: string): Promise<Float32Array> {
+  const pcm = await synthesizeSpeech("We were away a year ago.", dir);
+  const loud: number[] = [];
+  for (let f = 0; (f + 1) * MIC_FRAME_SAMPLES <= pcm.length; f++) if (toDbfs(rms(pcm, f * MIC_FRAME_SAMPLES, (f + 1) * MIC_FRAME_SAMPLES)) > -30) loud.push(f);
+  const from = (loud[0] ?? 0) * MIC_FRAME_SAMPLES;
+  const to = ((loud[loud.length - 1] ?? 0) + 1) * MIC_FRAME_SAMPLES;
+  return Float32Array.from(pcm.subarray(from, to), (v) => v / 32768);
+}
+
+/** Like `bursts`, with cuts of `source` (5 ms fades) instead of tones; bursts longer than the source are refused. */
+export function speechBursts(source: Float32Array, totalMs: number, floorDb: number, parts: [number, number, number][]): { pcm: Int16Array; bounds: [number, number][] } {
+  let sig = noise(ms(totalMs), floorDb);
+  const bounds: [number, number][] = [];
+  const fade = ms(5);
+  for (const [start, dur, db] of parts) {
+    if (ms(dur) > source.length) throw new Error(`a ${dur} ms burst is longer than the ${Math.round(source.length / 16)} ms speech source`);
+    const cut = source.slice(0, ms(dur));
+    for (let i = 0; i < fade; i++) {
+      cut[i] = (cut[i] ?? 0) * (i / fade);
+      cut[cut.length - 1 - i] = (cut[cut.length - 1 - i] ?? 0) * (i / fade);
+    }
+    sig = mixAt(sig, scaleTo(cut, db), ms(start));
+    bounds.push([ms(start), ms(start) + ms(dur)]);
+  }
+  return { pcm: float32ToInt16(sig), bounds };
+}
+
 export interface VadContractOptions {
   /** allowed error on event sample positions; one 20 ms frame unless the provider analyses longer frames */
   toleranceSamples?: number;
+  /** allowed error on speech-end positions; default toleranceSamples (a neural VAD's probability decays for ~100 ms after the voice stops) */
+  endToleranceSamples?: number;
 }
 
 const types = (evs: TimedEvent[]) => evs.map((e) => e.event.type);
 
 export function vadContract(name: string, factory: () => Vad | Promise<Vad>, opts: VadContractOptions = {}): void {
   const tol = opts.toleranceSamples ?? MIC_FRAME_SAMPLES;
+  const endTol = opts.endToleranceSamples ?? tol;
 
   describe(`VAD contract: ${name}`, () => {
     let vad: Vad;
+    let source: Float32Array = new Float32Array(0);
+    let sourceDir = "";
+    const bursts = (totalMs: number, floorDb: number, parts: [number, number, number][]) => speechBursts(source, totalMs, floorDb, parts);
     beforeAll(async () => {
+      sourceDir = await mkdtemp(join(tmpdir(), "mirror-vad-source-"));
+      source = await loadSpeechSource(sourceDir);
       vad = await factory();
       await vad.warmup?.();
     });
     afterAll(async () => {
       await vad.close?.();
+      if (sourceDir) await rm(sourceDir, { recursive: true, force: true });
     });
 
     it("describes itself as a 16 kHz VAD", () => {
@@ -114,7 +155,7 @@ export function vadContract(name: string, factory: () => Vad | Promise<Vad>, opt
       const evs = runVad(s, pcm);
       expect(types(evs)).toEqual(["speech-start", "speech-end"]);
       expect(Math.abs(evs[0]!.event.sample - b0)).toBeLessThanOrEqual(tol);
-      expect(Math.abs(evs[1]!.event.sample - b1)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(evs[1]!.event.sample - b1)).toBeLessThanOrEqual(endTol);
       expect(s.speaking).toBe(false);
     });
 
@@ -150,8 +191,8 @@ export function vadContract(name: string, factory: () => Vad | Promise<Vad>, opt
         const evs = runVad(s, pcm);
         expect(types(evs)).toEqual(["speech-start", "speech-end"]);
         expect(evs[1]!.at).toBeGreaterThanOrEqual(end + ms(hangoverMs) - tol);
-        expect(evs[1]!.at).toBeLessThanOrEqual(end + ms(hangoverMs) + 2 * tol);
-        expect(Math.abs(evs[1]!.event.sample - end)).toBeLessThanOrEqual(tol);
+        expect(evs[1]!.at).toBeLessThanOrEqual(end + ms(hangoverMs) + endTol + tol);
+        expect(Math.abs(evs[1]!.event.sample - end)).toBeLessThanOrEqual(endTol);
       }
     });
 
@@ -160,7 +201,7 @@ export function vadContract(name: string, factory: () => Vad | Promise<Vad>, opt
       const evs = runVad(vad.open(), pcm);
       expect(types(evs)).toEqual(["speech-start", "speech-end"]);
       expect(Math.abs(evs[0]!.event.sample - bounds[0]![0])).toBeLessThanOrEqual(tol);
-      expect(Math.abs(evs[1]!.event.sample - bounds[1]![1])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(evs[1]!.event.sample - bounds[1]![1])).toBeLessThanOrEqual(endTol);
       // the same pause splits the speech when the hangover is shorter than it
       expect(types(runVad(vad.open({ hangoverMs: 200 }), pcm))).toEqual(["speech-start", "speech-end", "speech-start", "speech-end"]);
     });
@@ -179,7 +220,8 @@ export function vadContract(name: string, factory: () => Vad | Promise<Vad>, opt
     });
 
     it("echo guard: a brief quiet burst counts normally but not while the double speaks", () => {
-      const { pcm } = bursts(2500, -60, [[1000, 200, -35]]);
+      // 120 ms: the shortest that counts by default, and short enough that a decaying model tail stays under 250 ms
+      const { pcm } = bursts(2500, -60, [[1000, 120, -35]]);
       expect(types(runVad(vad.open(), pcm))).toEqual(["speech-start", "speech-end"]);
       expect(runVad(vad.open(), pcm, MIC_FRAME_SAMPLES, { doubleSpeaking: true })).toEqual([]);
     });

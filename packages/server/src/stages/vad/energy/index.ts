@@ -2,6 +2,7 @@ import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE } from "@mirror/protocol";
 import { rms, toDbfs } from "../../../audio/pcm.js";
 import type { Health, StageInfo } from "../../../core/contracts/common.js";
 import type { Vad, VadEvent, VadOptions, VadPushContext, VadSession } from "../../../core/contracts/vad.js";
+import { VoicedSegmenter } from "../voiced-segmenter.js";
 
 export interface EnergyVadOptions extends VadOptions {
   /** silence (ms) after speech before speech-end; default 550 */
@@ -41,10 +42,6 @@ const DEFAULTS: Resolved = {
 const FRAME = MIC_FRAME_SAMPLES; // 20 ms analysis frames at 16 kHz
 const FRAME_MS = (FRAME * 1000) / MIC_SAMPLE_RATE;
 
-function framesFor(ms: number): number {
-  return Math.max(1, Math.round(ms / FRAME_MS));
-}
-
 class EnergyVadSession implements VadSession {
   private readonly buf = new Int16Array(FRAME);
   private filled = 0;
@@ -52,17 +49,14 @@ class EnergyVadSession implements VadSession {
   /** stream sample where the buffered analysis frame begins */
   private frameStart = 0;
   private floorDb: number | null = null;
-  private isSpeaking = false;
-  /** onset candidate: first voiced sample, voiced frame count, unvoiced frames since the last voiced one */
-  private onsetSample = -1;
-  private onsetVoiced = 0;
-  private onsetGap = 0;
-  private lastVoicedEnd = 0;
+  private readonly segmenter: VoicedSegmenter;
 
-  constructor(private readonly o: Resolved) {}
+  constructor(private readonly o: Resolved) {
+    this.segmenter = new VoicedSegmenter(o);
+  }
 
   get speaking(): boolean {
-    return this.isSpeaking;
+    return this.segmenter.speaking;
   }
 
   get position(): number {
@@ -74,11 +68,7 @@ class EnergyVadSession implements VadSession {
     this.filled = 0;
     this.pos = 0;
     this.frameStart = 0;
-    this.isSpeaking = false;
-    this.onsetSample = -1;
-    this.onsetVoiced = 0;
-    this.onsetGap = 0;
-    this.lastVoicedEnd = 0;
+    this.segmenter.reset();
   }
 
   push(frame: Int16Array, ctx?: VadPushContext): VadEvent[] {
@@ -92,50 +82,14 @@ class EnergyVadSession implements VadSession {
       this.pos += take;
       i += take;
       if (this.filled === FRAME) {
-        this.analyse(echo, events);
+        const level = toDbfs(rms(this.buf));
+        const margin = this.o.marginDb + (echo ? this.o.echoExtraMarginDb : 0);
+        this.segmenter.frame(this.frameStart, this.frameStart + FRAME, level > this.trackFloor(level) + margin, echo, events);
         this.filled = 0;
         this.frameStart += FRAME;
       }
     }
     return events;
-  }
-
-  private analyse(echo: boolean, events: VadEvent[]): void {
-    const level = toDbfs(rms(this.buf));
-    const floor = this.trackFloor(level);
-    const margin = this.o.marginDb + (echo ? this.o.echoExtraMarginDb : 0);
-    const voiced = level > floor + margin;
-    const start = this.frameStart;
-    const end = start + FRAME;
-
-    if (this.isSpeaking) {
-      if (voiced) this.lastVoicedEnd = end;
-      else if (end - this.lastVoicedEnd >= (this.o.hangoverMs * MIC_SAMPLE_RATE) / 1000) {
-        this.isSpeaking = false;
-        events.push({ type: "speech-end", sample: this.lastVoicedEnd });
-      }
-      return;
-    }
-
-    if (voiced) {
-      if (this.onsetSample < 0) this.onsetSample = start;
-      this.onsetVoiced++;
-      this.onsetGap = 0;
-      this.lastVoicedEnd = end;
-      if (this.onsetVoiced >= framesFor(echo ? this.o.echoMinSpeechMs : this.o.minSpeechMs)) {
-        this.isSpeaking = true;
-        events.push({ type: "speech-start", sample: this.onsetSample });
-        this.clearOnset();
-      }
-    } else if (this.onsetSample >= 0 && ++this.onsetGap > framesFor(this.o.onsetGapMs)) {
-      this.clearOnset();
-    }
-  }
-
-  private clearOnset(): void {
-    this.onsetSample = -1;
-    this.onsetVoiced = 0;
-    this.onsetGap = 0;
   }
 
   /** Follows the quietest frames: falls quickly toward quieter audio, climbs slowly toward louder audio. */
