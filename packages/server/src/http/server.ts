@@ -75,7 +75,7 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
     metrics: o.metrics,
     monitor,
     installation,
-    healthSources: () => ({ vad: p.vad, stt: p.stt, ...(p.browserStt ? { "stt in the kiosk": p.browserStt } : {}), llm: p.llm, tts: p.tts, lipsync: p.lipsync }),
+    healthSources: () => ({ vad: p.vad, stt: p.stt, ...(p.browserStt ? { "stt in the kiosk": p.browserStt } : {}), llm: p.llm, tts: p.tts, lipsync: p.lipsync, ...p.sinkSet?.healthSources() }),
     ...(o.pools ? { pools: o.pools } : {}),
     ...(o.log ? { log: o.log } : {}),
   });

@@ -2,6 +2,7 @@
  * The configured sinks beyond the kiosk: built once per process (the Live Link sender and the A2F connection
  * live as long as the server), handed to each visit, and asked for their figures at the end of a demo.
  */
+import type { Health } from "../core/contracts/common.js";
 import type { Sink } from "../core/contracts/sink.js";
 import type { Visit } from "../core/visit.js";
 import { A2fLegacySink } from "./a2f/legacy-sink.js";
@@ -16,6 +17,8 @@ export interface SinkSet {
   close(): Promise<void>;
   /** per sink: first frame sent (ms after first audio), frames sent, send jitter p95, and sink-specific detail */
   stats(): Promise<Record<string, SinkReport>>;
+  /** for the console: each configured sink (Deep-Live-Cam: the latest visit's run) */
+  healthSources(): Record<string, { health?(): Promise<Health> }>;
 }
 
 export interface SinkReport {
@@ -54,6 +57,14 @@ export function buildSinks(cfg: SinksConfig, o: { rate?: number; log?: (line: st
     },
     async warmup() {
       await livelink?.warmup();
+    },
+    healthSources() {
+      const latest = runs.at(-1);
+      return {
+        ...(livelink ? { "sink/livelink": livelink } : {}),
+        ...(a2f ? { "sink/a2f": a2f } : {}),
+        ...(dlc ? { "sink/deeplivecam": latest ?? { health: async () => ({ ok: true, detail: "starts with the next visit" }) } } : {}),
+      };
     },
     async close() {
       await Promise.all([livelink?.close(), a2f?.close(), ...runs.map((r) => r.stop())]);

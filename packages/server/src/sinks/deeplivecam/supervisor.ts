@@ -12,7 +12,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { StageInfo } from "../../core/contracts/common.js";
+import type { Health, StageInfo } from "../../core/contracts/common.js";
+import { ProviderError } from "../../core/errors.js";
 import type { OutputEvent, Sink } from "../../core/contracts/sink.js";
 import type { Visit } from "../../core/visit.js";
 
@@ -31,6 +32,10 @@ export interface DeepLiveCamOptions {
   /** restarts after an unexpected exit, per visit (default 3) */
   maxRestarts?: number;
   restartDelayMs?: number;
+  /** a process that printed progress and then nothing (no progress, no fps) this long is hung: killed and restarted (default 15 s) */
+  stallAfterMs?: number;
+  /** a process that prints nothing at all this long after its launch is stuck starting (default 120 s: models load slowly) */
+  startupTimeoutMs?: number;
   env?: Record<string, string>;
   log?: (line: string) => void;
 }
@@ -42,6 +47,8 @@ export interface DeepLiveCamStats {
   /** latest fps Deep-Live-Cam printed, if it did */
   fps: number | null;
   lastExit: string | null;
+  /** why it is not running as it should (typed, for health and logs); null while healthy */
+  lastError: ProviderError | null;
 }
 
 const FPS = /(\d+(?:\.\d+)?)\s*fps\b/i;
@@ -49,10 +56,13 @@ const FPS = /(\d+(?:\.\d+)?)\s*fps\b/i;
 /** One Deep-Live-Cam process for one visit. */
 export class DeepLiveCamRun implements Sink {
   readonly info: StageInfo = { id: "sink/deeplivecam", stage: "sink", languages: "any", local: true };
-  readonly stats: DeepLiveCamStats = { running: false, starts: 0, restarts: 0, fps: null, lastExit: null };
+  readonly stats: DeepLiveCamStats = { running: false, starts: 0, restarts: 0, fps: null, lastExit: null, lastError: null };
   private child: ChildProcess | null = null;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private lastOutputAt = 0;
+  private sawOutput = false;
   private exited: Promise<void> = Promise.resolve();
   photoPath: string | null = null;
 
@@ -96,15 +106,27 @@ export class DeepLiveCamRun implements Sink {
     this.child = child;
     this.stats.starts++;
     this.stats.running = true;
+    this.lastOutputAt = performance.now();
+    this.sawOutput = false;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
+        this.lastOutputAt = performance.now();
+        this.sawOutput = true;
         const m = FPS.exec(line);
-        if (m?.[1]) this.stats.fps = Number(m[1]);
+        if (m?.[1]) {
+          this.stats.fps = Number(m[1]);
+          if (this.child === child) this.stats.lastError = null;
+        }
       });
     }
+    this.watch(child);
+    let cannotStart = false;
     this.exited = new Promise((resolve) => {
-      child.once("error", (err) => {
+      child.once("error", (err: NodeJS.ErrnoException) => {
+        // not there, not executable: starting it again will not help
+        cannotStart = err.code === "ENOENT" || err.code === "EACCES";
         this.stats.lastExit = err.message;
+        this.stats.lastError = new ProviderError(this.info.id, `cannot start ${cmd}: ${err.code ?? err.message}`, { retryable: !cannotStart, cause: err });
         this.o.log?.(`deeplivecam: cannot start ${cmd}: ${err.message}`);
       });
       child.once("close", (code, signal) => {
@@ -113,7 +135,8 @@ export class DeepLiveCamRun implements Sink {
         if (this.child === child) this.child = null;
         resolve();
         if (this.stopping) return;
-        if (this.stats.restarts >= (this.o.maxRestarts ?? 3)) return this.o.log?.(`deeplivecam: gave up after ${this.stats.restarts} restarts (${this.stats.lastExit})`);
+        if (!cannotStart) this.stats.lastError = new ProviderError(this.info.id, `stopped (${this.stats.lastExit})`, { retryable: true });
+        if (cannotStart || this.stats.restarts >= (this.o.maxRestarts ?? 3)) return this.o.log?.(`deeplivecam: gave up after ${this.stats.restarts} restarts (${this.stats.lastExit})`);
         this.stats.restarts++;
         this.o.log?.(`deeplivecam: ${this.stats.lastExit}, restarting`);
         this.restartTimer = setTimeout(() => this.launch(), this.o.restartDelayMs ?? 1000);
@@ -121,10 +144,37 @@ export class DeepLiveCamRun implements Sink {
     });
   }
 
+  /** A process that is alive but silent has hung (a stuck GPU call, a dead window): kill it, the restart follows. */
+  private watch(child: ChildProcess): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    const stallAfterMs = this.o.stallAfterMs ?? 15_000;
+    const startupMs = this.o.startupTimeoutMs ?? 120_000;
+    this.watchdog = setInterval(() => {
+      if (this.child !== child || this.stopping) return void (this.watchdog && clearInterval(this.watchdog));
+      const stallMs = this.sawOutput ? stallAfterMs : startupMs;
+      if (performance.now() - this.lastOutputAt < stallMs) return;
+      const what = this.sawOutput ? "hung" : "stuck starting";
+      this.stats.lastError = new ProviderError(this.info.id, `no output for ${stallMs} ms: ${what}, restarting`, { retryable: true });
+      this.o.log?.(`deeplivecam: no output for ${stallMs} ms (${what}), killing it`);
+      if (this.watchdog) clearInterval(this.watchdog);
+      child.kill("SIGKILL");
+    }, Math.min(1000, stallAfterMs / 4));
+    this.watchdog.unref();
+  }
+
+  /** For the console: running and printing progress, or why not. */
+  async health(): Promise<Health> {
+    const s = this.stats;
+    if (s.lastError) return { ok: false, detail: s.lastError.message };
+    if (!s.running) return { ok: !this.stopping, detail: this.stopping ? "stopped with its visit" : "not started" };
+    return { ok: true, detail: `running${s.fps !== null ? `, ${s.fps} fps` : ""}${s.restarts ? `, ${s.restarts} restarts` : ""}` };
+  }
+
   /** SIGTERM, then SIGKILL after 2 s. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
     const child = this.child;
     if (!child) return;
     child.kill("SIGTERM");
