@@ -5,13 +5,11 @@
  */
 import { analyzeVoice } from "./analysis.js";
 import type { VoiceAnalysis } from "./analysis.js";
-import { resampleSinc } from "./resample.js";
 import { voiceFeatures } from "./similarity.js";
 import type { VoiceFeatures } from "./similarity.js";
-import { SPECTRUM_RATE } from "./spectrum.js";
 
+/** only measures derived from the sample, never a copy of its audio (it is wiped in place when the visit is purged) */
 interface Measured {
-  at16k?: Float32Array;
   analysis?: VoiceAnalysis;
   features?: VoiceFeatures;
 }
@@ -24,13 +22,6 @@ function entry(pcm: Float32Array, sampleRate: number): Measured {
   let m = byRate.get(sampleRate);
   if (!m) byRate.set(sampleRate, (m = {}));
   return m;
-}
-
-/** The sample at 16 kHz, where the spectral measures work. */
-export function sampleAt16k(pcm: Float32Array, sampleRate: number): Float32Array {
-  if (sampleRate === SPECTRUM_RATE) return pcm;
-  const m = entry(pcm, sampleRate);
-  return (m.at16k ??= resampleSinc(pcm, sampleRate, SPECTRUM_RATE));
 }
 
 export function sampleAnalysis(pcm: Float32Array, sampleRate: number): VoiceAnalysis {
