@@ -62,6 +62,7 @@ class FallbackSession implements LipsyncSession {
   private readonly primaryAbort = new AbortController();
   private firstAudioAt: Promise<void>;
   private heardAudio: () => void = () => undefined;
+  private switched = false;
 
   constructor(
     private readonly primary: Lipsync,
@@ -79,7 +80,8 @@ class FallbackSession implements LipsyncSession {
   }
 
   push(input: LipsyncInput): void {
-    this.inputs.push(input);
+    // kept only while the primary may still fail: the fallback would need the turn from its start
+    if (!this.switched) this.inputs.push(input);
     if (input.type === "audio" || input.type === "end") this.heardAudio();
     this.current.push(input);
   }
@@ -91,6 +93,7 @@ class FallbackSession implements LipsyncSession {
         covered = f.sample;
         yield f;
       }
+      this.inputs.length = 0;
       return;
     } catch (err) {
       if (this.opts.signal.aborted) return;
@@ -100,7 +103,9 @@ class FallbackSession implements LipsyncSession {
     // the fallback hears the whole turn so far, then goes on live; only frames past the primary's are new
     const fb = this.fallback.open(this.opts);
     this.current = fb;
+    this.switched = true;
     for (const input of this.inputs) fb.push(input);
+    this.inputs.length = 0;
     for await (const f of fb.frames) if (f.sample > covered) yield f;
   }
 
