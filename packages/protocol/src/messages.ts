@@ -308,7 +308,14 @@ export const ConsoleEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("visit"), visitId: z.string(), phase: VisitPhase, at: z.string() }),
   z.object({ type: z.literal("turn"), visitId: z.string(), turnId, interrupted: z.boolean(), timings: TurnTimings }),
   z.object({ type: z.literal("purged"), record: DeletionRecord }),
-  z.object({ type: z.literal("health"), providers: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string() })) }),
+  /** providers' own checks, and (with `state`) how each provider of a fallback chain fares in visits: last error class only */
+  z.object({
+    type: z.literal("health"),
+    providers: z.record(
+      z.string(),
+      z.object({ ok: z.boolean(), detail: z.string(), state: z.enum(["ok", "degraded", "down"]).optional(), lastError: z.string().max(40).optional() }),
+    ),
+  }),
   z.object({ type: z.literal("pools"), pools: z.array(PoolStatus) }),
   /** the machine and the installation (CPU, memory, event-loop lag, paused), every few seconds */
   z.object({ type: z.literal("system"), at: z.string(), paused: z.boolean(), openVisits: z.number().int().nonnegative(), stats: SystemStats }),

@@ -18,6 +18,7 @@ import { purgeOnSignals } from "../http/shutdown.js";
 import { PoolRegistry } from "../core/pool/pool-registry.js";
 import { BoothRegistry } from "../http/booths.js";
 import { MetricsObserver } from "../observers/metrics.js";
+import { ProviderStatusBoard } from "../observers/provider-status.js";
 import { applySinkFlags, SINK_FLAG_OPTIONS, SINK_FLAGS_USAGE } from "../sinks/config.js";
 import { sinkTable } from "../sinks/from-config.js";
 import { createDialoguePlan } from "../script/plan.js";
@@ -46,7 +47,8 @@ async function start(args: string[]): Promise<void> {
   if (values.port) config.server.port = Number(values.port);
   if (values.host) config.server.host = values.host;
   const pools = new PoolRegistry();
-  const providers = buildProviders(config, { log, pools });
+  const providerStatus = new ProviderStatusBoard();
+  const providers = buildProviders(config, { log, pools, status: providerStatus });
   const t0 = performance.now();
   const [assets] = await Promise.all([buildWebAssets(), warmup(providers)]);
   const metrics = new MetricsObserver({ log });
@@ -59,6 +61,7 @@ async function start(args: string[]): Promise<void> {
     metrics,
     log,
     pools,
+    providerStatus,
     booths: new BoothRegistry(config.booths),
     ...(process.env.MIRROR_METRICS_TOKEN ? { metricsToken: process.env.MIRROR_METRICS_TOKEN } : {}),
     consoleToken: consoleToken.token,

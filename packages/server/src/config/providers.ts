@@ -19,6 +19,9 @@ import { createWhisperServerStt } from "../stages/stt/whisper-server/index.js";
 import { BrowserWhisperHub } from "../stages/stt/browser-whisper/index.js";
 import { browserSttRuntimeFiles } from "@mirror/web";
 import { buildTts } from "../stages/tts/config.js";
+import { withSttFallback } from "../stages/stt/fallback/stt-fallback.js";
+import type { Stt } from "../core/contracts/stt.js";
+import type { ProviderStatusBoard } from "../observers/provider-status.js";
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import { withVadFallback } from "../stages/vad/fallback.js";
 import { createSileroVad } from "../stages/vad/silero/index.js";
@@ -36,6 +39,8 @@ export interface BuildOptions {
   sinkRate?: number;
   /** collects the pools built from `pools` (for /metrics and the console) */
   pools?: PoolRegistry;
+  /** told of every failure and answer of a fallback chain's members (ok | degraded | down on the console) */
+  status?: ProviderStatusBoard;
 }
 
 /**
@@ -80,8 +85,11 @@ export function buildLlm(config: LlmConfig, opts: BuildOptions = {}, pools: Pool
     firstTokenTimeoutMs: config.firstTokenTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     unhealthyForMs: config.unhealthyForMs,
-    onFailure: (id, error) =>
-      log(`llm: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}: ${error.message.slice(0, 160)}), skipped for ${config.unhealthyForMs} ms`),
+    onFailure: (id, error) => {
+      opts.status?.failure(id, error);
+      log(`llm: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}: ${error.message.slice(0, 160)}), skipped for ${config.unhealthyForMs} ms`);
+    },
+    ...(opts.status ? { onSuccess: (id: string) => opts.status?.success(id) } : {}),
   });
 }
 
@@ -102,9 +110,19 @@ function buildWhisperSttOrPool(config: MirrorConfig, opts: BuildOptions) {
   return buildWhisperSttPool(section, (baseUrl) => buildWhisperStt({ ...whisper, baseUrl }, env), opts.pools);
 }
 
-function buildStt(config: MirrorConfig, opts: BuildOptions) {
+function buildStt(config: MirrorConfig, opts: BuildOptions): Stt {
   const c = config.stages.stt;
-  if (c.provider === "whisper-server") return buildWhisperSttOrPool(config, opts);
+  if (c.provider === "whisper-server") {
+    // a Whisper server that fails hands the utterance to the embedded recognizer: the visitor is still heard
+    const log = opts.log ?? (() => undefined);
+    return withSttFallback([buildWhisperSttOrPool(config, opts), createPocketSphinxStt()], {
+      onFailure: (id, error) => {
+        opts.status?.failure(id, error);
+        log(`stt: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}), the embedded recognizer takes this utterance`);
+      },
+      ...(opts.status ? { onSuccess: (id: string) => opts.status?.success(id) } : {}),
+    });
+  }
   if (c.provider === "whisper-cpp" && c.whisperCpp) return createWhisperCppStt({ modelPath: c.whisperCpp.modelPath });
   return createPocketSphinxStt();
 }
@@ -112,7 +130,7 @@ function buildStt(config: MirrorConfig, opts: BuildOptions) {
 /** The composition root: the only place that knows every provider. */
 export function buildProviders(config: MirrorConfig, opts: BuildOptions = {}): Providers {
   const s = config.stages;
-  const tts = buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts));
+  const tts = buildTts(s.tts, opts.env ?? process.env, opts.log, poolReplacements(config, opts), opts.status);
   const sinkSet = buildSinks(config.sinks, { ...(opts.sinkRate ? { rate: opts.sinkRate } : {}), ...(opts.log ? { log: opts.log } : {}), deepLiveCam: config.gpuBudget.deepLiveCam });
   const stt = buildStt(config, opts);
   const browser = s.stt.browserWhisper;

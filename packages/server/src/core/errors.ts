@@ -48,3 +48,14 @@ export function toProviderError(provider: string, err: unknown): ProviderError {
   const retryable = status === undefined ? true : status === 408 || status === 429 || status >= 500;
   return new ProviderError(provider, message, { retryable, ...(status !== undefined ? { status } : {}), cause: err });
 }
+
+/** The first system error code (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, …) in an error's cause chain, if any. */
+export function networkCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z][A-Z_]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

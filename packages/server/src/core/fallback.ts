@@ -22,6 +22,8 @@ export interface AttemptOptions<T> {
   idleTimeoutMs?: number;
   /** every failed try, committed or not (health tracking, logs) */
   onFailure?: (id: string, error: ProviderError, committed: boolean) => void;
+  /** a try that committed its first item, or ended cleanly (health tracking) */
+  onSuccess?: (id: string) => void;
   /** a try that fails after committing: "throw" (default) its error, or "end" the stream quietly */
   afterCommit?: "throw" | "end";
   /** A try that ends without committing anything failed (retryable), unless it is the last one. */
@@ -141,6 +143,7 @@ async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOpt
           yield result.value;
         } else if (isCommitted(result.value)) {
           committed = started = true;
+          opts.onSuccess?.(id);
           yield* held.splice(0);
           yield result.value;
         } else {
@@ -151,6 +154,7 @@ async function* runAttempts<T>(attempts: ReadonlyArray<Attempt<T>>, opts: RunOpt
       if (!committed && opts.requireOutput && !isLast) {
         throw new ProviderError(id, "ended without output", { retryable: true });
       }
+      if (!committed) opts.onSuccess?.(id);
       yield* held;
       return;
     } catch (err) {
@@ -217,6 +221,8 @@ export interface LlmFallbackOptions {
   onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
   /** every failure of a provider (before or after its first words) */
   onFailure?: (id: string, error: ProviderError) => void;
+  /** a provider that started answering */
+  onSuccess?: (id: string) => void;
   /** hand over to the next provider when one has not started talking after this long */
   firstTokenTimeoutMs?: number;
   /** a provider that goes quiet this long mid-reply has failed; default 8 000 ms */
@@ -313,6 +319,7 @@ export function withFallback<T extends Llm>(providers: readonly T[], opts: LlmFa
         idleTimeoutMs: opts.idleTimeoutMs ?? 8_000,
         onAnyError: opts.onAnyError,
         onFallback: opts.onFallback,
+        ...(opts.onSuccess ? { onSuccess: opts.onSuccess } : {}),
         onFailure: (id, error) => {
           unhealthyUntil.set(id, now() + (opts.unhealthyForMs ?? 30_000));
           opts.onFailure?.(id, error);

@@ -4,6 +4,7 @@ import type { PoolRegistry } from "../core/pool/pool-registry.js";
 import type { BoothStatus } from "./booths.js";
 import type { MetricsObserver } from "../observers/metrics.js";
 import { checkHealth, type HealthReport, type HealthSource } from "../observers/provider-health.js";
+import type { ProviderStatusBoard } from "../observers/provider-status.js";
 import type { SystemMonitor } from "../observers/system-monitor.js";
 import type { VisitSession } from "../session/visit-session.js";
 
@@ -22,6 +23,8 @@ export interface ConsoleApiOptions {
   pools?: PoolRegistry;
   /** the booths (kiosks at /?booth=<id>), shown every 2 s */
   booths?: { status(): BoothStatus[] };
+  /** how each provider of a fallback chain fares in visits (ok | degraded | down), merged into the health view */
+  providerStatus?: ProviderStatusBoard;
   /** how often the console's live view gets system stats and provider health; default 5 s */
   refreshMs?: number;
   log?: (line: string) => void;
@@ -36,7 +39,12 @@ export class ConsoleApi {
   private readonly subscribers = new Set<(ev: ConsoleEvent) => void>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: ConsoleApiOptions) {}
+  private readonly offStatus: () => void;
+
+  constructor(private readonly o: ConsoleApiOptions) {
+    // a provider going degraded or down reaches the console at once, not at the next 5 s refresh
+    this.offStatus = o.providerStatus?.subscribe(() => this.publishHealth()) ?? (() => undefined);
+  }
 
   /** Routes under /api/console and /api/metrics; false when the path is not one of them. */
   handle(req: IncomingMessage, res: ServerResponse, path: string, headers: Record<string, string>): boolean {
@@ -119,7 +127,13 @@ export class ConsoleApi {
   private async refreshHealth(force = false): Promise<void> {
     if (!force && performance.now() - this.healthAt < 2_000) return;
     this.healthAt = performance.now();
-    this.health = await checkHealth(this.o.healthSources());
+    this.health = { ...(await checkHealth(this.o.healthSources())), ...this.o.providerStatus?.health() };
+  }
+
+  private publishHealth(): void {
+    this.health = { ...this.health, ...this.o.providerStatus?.health() };
+    const ev: ConsoleEvent = { type: "health", providers: this.health };
+    for (const s of this.subscribers) s(ev);
   }
 
   private stream(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
@@ -177,6 +191,7 @@ export class ConsoleApi {
   }
 
   close(): void {
+    this.offStatus();
     this.stopTimer();
     this.subscribers.clear();
   }

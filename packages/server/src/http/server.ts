@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { BinaryKind, type ServerMessage } from "@mirror/protocol";
 import type { MetricsObserver } from "../observers/metrics.js";
 import { renderPrometheus, type PoolRegistry } from "../core/pool/pool-registry.js";
+import type { ProviderStatusBoard } from "../observers/provider-status.js";
 import { SystemMonitor } from "../observers/system-monitor.js";
 import { BoothRegistry } from "./booths.js";
 import { VisitSession, type VisitSessionOptions } from "../session/visit-session.js";
@@ -45,6 +46,8 @@ export interface MirrorServerOptions {
   metricsToken?: string;
   /** kiosks that say `?booth=<id>`: one visit per booth, kept across a network blip; default: any id, 20 s grace */
   booths?: BoothRegistry;
+  /** how each provider of a fallback chain fares (config/providers.ts feeds it), shown on the console */
+  providerStatus?: ProviderStatusBoard;
 }
 
 export interface RunningServer {
@@ -78,6 +81,7 @@ export async function startServer(o: MirrorServerOptions): Promise<RunningServer
     healthSources: () => ({ vad: p.vad, stt: p.stt, ...(p.browserStt ? { "stt in the kiosk": p.browserStt } : {}), llm: p.llm, tts: p.tts, lipsync: p.lipsync, ...p.sinkSet?.healthSources() }),
     ...(o.pools ? { pools: o.pools } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.providerStatus ? { providerStatus: o.providerStatus } : {}),
   });
   const session = { ...o.session, isPaused: () => installation.paused };
   const http = createServer((req, res) => handleHttp(req, res, o, access, consoleApi));

@@ -34,7 +34,7 @@ function row(cells: (string | Node)[], cls = ""): HTMLTableRowElement {
 
 export function renderHealth(model: ConsoleModel): HTMLElement {
   const chips = Object.entries(model.health).map(([name, s]) =>
-    h("span", { class: `chip ${s.ok ? "ok" : "bad"}`, title: s.detail }, name),
+    h("span", { class: `chip ${s.state === "degraded" ? "degraded" : s.ok ? "ok" : "bad"}`, title: s.detail }, s.state ? `${name}: ${s.state}` : name),
   );
   return h("div", { class: "health" }, ...chips);
 }

@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { Language } from "@mirror/protocol";
 import type { Tts } from "../../core/contracts/tts.js";
+import type { ProviderError } from "../../core/errors.js";
 import { createEspeakTts } from "./espeak/index.js";
 import { createFliteTts } from "./flite/flite-tts.js";
 import { createF5CliTts } from "./f5/cli-tts.js";
@@ -132,6 +133,7 @@ export function buildTts(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => undefined,
   replace: Partial<Record<TtsProviderName, () => Tts>> = {},
+  status?: { failure(id: string, error: ProviderError): void; success(id: string): void },
 ): Tts {
   const f5 = { languages: cfg.f5.languages, nfeStep: cfg.f5.nfeStep, speed: cfg.f5.speed };
   const make = (name: TtsProviderName): Tts => {
@@ -166,5 +168,6 @@ export function buildTts(
     firstAudioTimeoutMs: cfg.firstAudioTimeoutMs,
     cloneTimeoutMs: cfg.cloneTimeoutMs,
     onFallback: (from, to, err) => log(`tts: ${from} → ${to} (${err.message})`),
+    ...(status ? { onFailure: (id: string, err: ProviderError) => status.failure(id, err), onSuccess: (id: string) => status.success(id) } : {}),
   });
 }

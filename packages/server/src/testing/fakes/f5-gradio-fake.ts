@@ -62,7 +62,7 @@ export async function startF5GradioFake(options: F5GradioFakeOptions = {}): Prom
   };
 
   /** Runs basic_tts; returns the output list, or throws the app's error message. */
-  const basicTts = async (data: unknown[], job: { cancelled: boolean }): Promise<unknown[]> => {
+  const basicTts = async (data: unknown[], job: { cancelled: boolean }, here: string): Promise<unknown[]> => {
     if (data.length !== INPUTS.length) throw new Error(`basic_tts takes ${INPUTS.length} inputs, got ${data.length}`);
     const [ref, refText, genText, removeSilence, randomize, seed, crossFade, nfe, speed] = data;
     const refPath = (ref as { path?: unknown } | null)?.path;
@@ -79,14 +79,16 @@ export async function startF5GradioFake(options: F5GradioFakeOptions = {}): Prom
     }
     const path = `/tmp/gradio/${randomUUID()}/audio.wav`;
     files.set(path, Buffer.from(encodeWav(fakeSpeech(genText, 24_000), 24_000)));
-    const audio = { path, url: `${root}/gradio_api/file=${path}`, size: files.get(path)?.length, orig_name: "audio.wav", mime_type: "audio/wav", is_stream: false, meta: { _type: "gradio.FileData" } };
+    const audio = { path, url: `${here}/gradio_api/file=${path}`, size: files.get(path)?.length, orig_name: "audio.wav", mime_type: "audio/wav", is_stream: false, meta: { _type: "gradio.FileData" } };
     return [audio, null, refText, seed];
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", root);
+    // like Gradio, the root is the address the client used (so a client behind a proxy stays behind it)
+    const here = req.headers.host ? `http://${req.headers.host}` : root;
+    const url = new URL(req.url ?? "/", here);
     const path = url.pathname;
-    if (req.method === "GET" && (path === "/config" || path === "/gradio_api/config")) return sendJson(res, 200, config(root));
+    if (req.method === "GET" && (path === "/config" || path === "/gradio_api/config")) return sendJson(res, 200, config(here));
     if (req.method === "GET" && path === "/gradio_api/info") return sendJson(res, 200, apiInfo());
     if (req.method === "POST" && path === "/gradio_api/upload") {
       const form = await readForm(req);
@@ -117,7 +119,7 @@ export async function startF5GradioFake(options: F5GradioFakeOptions = {}): Prom
       emit(body.session_hash, { msg: "estimation", event_id: eventId, rank: 0, queue_size: 1, rank_eta: null });
       emit(body.session_hash, { msg: "process_starts", event_id: eventId, eta: null });
       try {
-        const output = await basicTts(body.data, job);
+        const output = await basicTts(body.data, job, here);
         fake.completedAt.push(performance.now());
         emit(body.session_hash, { msg: "process_completed", event_id: eventId, output: { data: output, is_generating: false, duration: 0.1, average_duration: 0.1 }, success: true });
       } catch (err) {
@@ -151,7 +153,7 @@ export async function startF5GradioFake(options: F5GradioFakeOptions = {}): Prom
       jobs.set(eventId, job);
       sendJson(res, 200, { event_id: eventId });
       try {
-        job.sse.push(`event: complete\ndata: ${JSON.stringify(await basicTts(body.data, job))}\n\n`);
+        job.sse.push(`event: complete\ndata: ${JSON.stringify(await basicTts(body.data, job, here))}\n\n`);
       } catch (err) {
         job.sse.push(`event: error\ndata: ${JSON.stringify((err as Error).message)}\n\n`);
       }

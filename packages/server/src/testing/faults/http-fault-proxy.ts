@@ -164,6 +164,8 @@ export async function startHttpFaultProxy(upstreamUrl: string): Promise<HttpFaul
       if (next.kind === "refused" && !wasRefused) {
         dropConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // let clients see their pooled connections close, so the next request really meets a closed port
+        await new Promise((resolve) => setTimeout(resolve, 30));
       } else if (next.kind !== "refused" && wasRefused && !closed) {
         await listenLoopback(server, port);
       }

@@ -98,6 +98,8 @@ export async function startTcpFaultProxy(upstream: { host: string; port: number 
       if (next.kind === "refused" && !wasRefused) {
         dropAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // let clients see their pooled connections close, so the next request really meets a closed port
+        await new Promise((resolve) => setTimeout(resolve, 30));
       } else if (next.kind !== "refused" && wasRefused && !closed) {
         await listenLoopback(server, port);
       }

@@ -2,7 +2,7 @@ import { GoogleGenAI, type Content, type GenerateContentResponse } from "@google
 import type { Health } from "../../../core/contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
 import { ProviderError } from "../../../core/errors.js";
-import { chatTurns, relayText, type TextChunk } from "../chat.js";
+import { CHAT_TIMEOUTS, chatTurns, relayText, type TextChunk } from "../chat.js";
 
 export interface GeminiLlmOptions {
   /** from GEMINI_API_KEY; never logged */
@@ -16,8 +16,12 @@ export interface GeminiLlmOptions {
   temperature?: number;
   /** default 200 */
   maxOutputTokens?: number;
-  /** whole-request timeout, ms (the first-token timeout is the fallback chain's); default 30 000 */
+  /** whole-request timeout, ms; default 30 000 */
   timeoutMs?: number;
+  /** no first chunk this long after the request: failed (retryable); default 15 000 */
+  firstChunkTimeoutMs?: number;
+  /** no chunk this long mid-reply: failed (retryable); default 8 000 */
+  idleTimeoutMs?: number;
   id?: string;
 }
 
@@ -38,8 +42,9 @@ export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
     },
   });
 
+  const timeouts = { firstItemMs: opts.firstChunkTimeoutMs ?? CHAT_TIMEOUTS.firstItemMs, idleMs: opts.idleTimeoutMs ?? CHAT_TIMEOUTS.idleMs };
   const stream = (req: LlmRequest): AsyncGenerator<LlmEvent> =>
-    relayText(id, req.signal, async () => {
+    relayText(id, req.signal, async (signal) => {
       const contents: Content[] = chatTurns(req).map((m) => ({ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }));
       const responses = await ai.models.generateContentStream({
         model,
@@ -48,11 +53,11 @@ export function createGeminiLlm(opts: GeminiLlmOptions): Llm {
           systemInstruction: req.system,
           temperature: req.temperature ?? opts.temperature ?? 0.8,
           maxOutputTokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
-          abortSignal: req.signal,
+          abortSignal: signal,
         },
       });
       return textChunks(id, responses);
-    });
+    }, timeouts);
 
   return {
     info: { id, stage: "llm", languages: ["en", "nl"], local: false },

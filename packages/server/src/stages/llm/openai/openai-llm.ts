@@ -3,7 +3,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import type { Health } from "../../../core/contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "../../../core/contracts/llm.js";
 import { ProviderError } from "../../../core/errors.js";
-import { chatTurns, relayText } from "../chat.js";
+import { CHAT_TIMEOUTS, chatTurns, relayText } from "../chat.js";
 
 export interface OpenAiLlmOptions {
   /** e.g. http://ollama.lan:11434/v1, http://gpu-box:8000/v1 (vLLM); default the client's (api.openai.com) */
@@ -16,6 +16,10 @@ export interface OpenAiLlmOptions {
   maxOutputTokens?: number;
   /** whole-request timeout, ms; default 30 000 */
   timeoutMs?: number;
+  /** no first chunk this long after the request: failed (retryable); default 15 000 */
+  firstChunkTimeoutMs?: number;
+  /** no chunk this long mid-reply: failed (retryable); default 8 000 */
+  idleTimeoutMs?: number;
   id?: string;
 }
 
@@ -35,8 +39,9 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
     logLevel: "off",
   });
 
+  const timeouts = { firstItemMs: opts.firstChunkTimeoutMs ?? CHAT_TIMEOUTS.firstItemMs, idleMs: opts.idleTimeoutMs ?? CHAT_TIMEOUTS.idleMs };
   const stream = (req: LlmRequest): AsyncGenerator<LlmEvent> =>
-    relayText(id, req.signal, async () => {
+    relayText(id, req.signal, async (signal) => {
       const messages: ChatCompletionMessageParam[] = [{ role: "system", content: req.system }, ...chatTurns(req)];
       const chunks = await client.chat.completions.create(
         {
@@ -46,7 +51,7 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
           temperature: req.temperature ?? opts.temperature ?? 0.8,
           max_tokens: req.maxOutputTokens ?? opts.maxOutputTokens ?? 200,
         },
-        { signal: req.signal },
+        { signal },
       );
       return (async function* () {
         for await (const chunk of chunks) {
@@ -54,7 +59,7 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
           yield { text: choice?.delta?.content ?? "", length: choice?.finish_reason === "length" };
         }
       })();
-    });
+    }, timeouts);
 
   return {
     info: { id, stage: "llm", languages: ["en", "nl"], local: false },

@@ -14,7 +14,7 @@ export interface WhisperServerSttOptions {
   apiKey?: string;
   /** e.g. "whisper-1", "Systran/faster-whisper-small", "large-v3" */
   model: string;
-  /** whole-request timeout, ms; default 15 000 */
+  /** whole-request timeout (upload, transcription and answer), ms; default 15 000 */
   timeoutMs?: number;
   /** utterances longer than this are cut (a server limit and a runaway guard), s; default 30 */
   maxSeconds?: number;
@@ -101,11 +101,22 @@ export class WhisperServerStt implements Stt {
   private async request(pcm: Int16Array, language: Language, signal: AbortSignal): Promise<string> {
     const wav = encodeWav(pcm, MIC_SAMPLE_RATE);
     const file = await toFile(wav, "utterance.wav", { type: "audio/wav" });
-    const result = await this.client.audio.transcriptions.create(
-      { file, model: this.o.model, language, response_format: "json", ...(this.o.prompt ? { prompt: this.o.prompt } : {}) },
-      { signal },
-    );
-    return (result.text ?? "").trim();
+    // the client's own timeout stops at the headers: a server that dribbles its answer needs a whole-request limit
+    const timeoutMs = this.o.timeoutMs ?? 15_000;
+    const limit = AbortSignal.timeout(timeoutMs);
+    let result: unknown;
+    try {
+      result = await this.client.audio.transcriptions.create(
+        { file, model: this.o.model, language, response_format: "json", ...(this.o.prompt ? { prompt: this.o.prompt } : {}) },
+        { signal: AbortSignal.any([signal, limit]) },
+      );
+    } catch (err) {
+      if (limit.aborted && !signal.aborted) throw new ProviderError(this.info.id, `no answer within ${timeoutMs} ms (timeout)`, { retryable: true, cause: err });
+      throw err;
+    }
+    const text = (result as { text?: unknown } | null)?.text;
+    if (typeof text !== "string") throw new ProviderError(this.info.id, "malformed answer (no text field)", { retryable: true });
+    return text.trim();
   }
 
   async health(): Promise<Health> {

@@ -17,6 +17,7 @@ import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../c
 import { StreamResampler } from "../../../audio/pcm.js";
 import { WavStreamDecoder } from "../../../audio/wav-stream.js";
 import { PrivateFiles } from "../shared/private-files.js";
+import { timedStream } from "../../../core/stream-timeouts.js";
 import { asSynthesisError, chunked, remoteProfile, sentencePipeline, wipeState } from "../shared/remote.js";
 import { splitForRequests } from "../shared/text.js";
 import { F5_SAMPLE_RATE, prepareF5Reference } from "./reference.js";
@@ -34,6 +35,12 @@ export interface F5GradioTtsOptions {
   hfToken?: `hf_${string}`;
   /** where reference temp files go (default: a private dir under the OS temp dir) */
   files?: PrivateFiles;
+  /** the app's config must arrive within this; default 10 000 ms */
+  connectTimeoutMs?: number;
+  /** one sentence's job, queue included, must give its audio file within this; default 60 000 ms (hosted Spaces are slow) */
+  requestTimeoutMs?: number;
+  /** the audio file download: no byte for this long fails it; default 10 000 ms */
+  idleTimeoutMs?: number;
 }
 
 interface GradioState {
@@ -55,14 +62,29 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
   const files = opts.files ?? new PrivateFiles();
   let client: Promise<Client> | null = null;
 
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
+  const idleMs = opts.idleTimeoutMs ?? 10_000;
+
   const connect = (): Promise<Client> => {
     if (client) return client;
-    const connecting = Client.connect(opts.url, { events: ["data", "status"], ...(opts.hfToken ? { token: opts.hfToken } : {}) });
+    // @gradio/client takes no AbortSignal: a hung app is given up on here (its request stays open until the app answers or closes)
+    const connecting = deadline(
+      Client.connect(opts.url, { events: ["data", "status"], ...(opts.hfToken ? { token: opts.hfToken } : {}) }),
+      connectTimeoutMs,
+      () => new ProviderError(PROVIDER, `no app config within ${connectTimeoutMs} ms (timeout)`, { retryable: true }),
+    );
     client = connecting;
     connecting.catch(() => {
       if (client === connecting) client = null;
     });
     return connecting;
+  };
+
+  const dropClient = async (): Promise<void> => {
+    const c = client;
+    client = null;
+    if (c) (await c.catch(() => null))?.close();
   };
 
   const upload = async (c: Client, state: GradioState): Promise<void> => {
@@ -112,14 +134,22 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
     }
   };
 
-  const sentence = async (state: GradioState, text: string, signal: AbortSignal): Promise<string> => {
+  const sentence = async (state: GradioState, text: string, turn: AbortSignal): Promise<string> => {
+    const limit = AbortSignal.timeout(requestTimeoutMs);
+    const signal = AbortSignal.any([turn, limit]);
+    const timedOut = (err: unknown): unknown => {
+      if (!limit.aborted || turn.aborted) return err;
+      // the session's queue stream is suspect after a job that never finished: the next sentence connects afresh
+      void dropClient();
+      return new ProviderError(PROVIDER, `no audio file within ${requestTimeoutMs} ms (timeout)`, { retryable: true, cause: err });
+    };
     const c = await connect();
     try {
       return await generate(c, state, text, signal, false);
     } catch (err) {
-      if (isAbort(err, signal) || !state.uploaded) throw err;
+      if (isAbort(err, signal) || !state.uploaded) throw timedOut(err);
       // the app may have dropped the uploaded reference (restart, cache cleanup): send the file again once
-      return generate(c, state, text, signal, true);
+      return generate(c, state, text, signal, true).catch((e: unknown) => Promise.reject(timedOut(e)));
     }
   };
 
@@ -129,12 +159,14 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
     if (!state) throw new ProviderError(PROVIDER, "voice was forgotten or belongs to another provider", { retryable: true });
     try {
       for await (const url of sentencePipeline(splitForRequests(req.text), (piece, signal) => sentence(state, piece, signal), req.signal)) {
-        yield* download(url, req.signal);
+        yield* download(url, req.signal, idleMs);
       }
     } catch (err) {
       throw asSynthesisError(PROVIDER, err, req.signal);
     }
   }
+
+
 
   return {
     info: { id: PROVIDER, stage: "tts", languages: opts.languages ?? ["en"], local: false },
@@ -183,21 +215,22 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
     synthesize,
 
     async close() {
-      const c = client;
-      client = null;
-      if (c) (await c.catch(() => null))?.close();
+      await dropClient();
       await files.removeAll();
     },
   };
 }
 
 /** Streams the result file: the first samples play while the rest downloads. */
-async function* download(url: string, signal: AbortSignal): AsyncGenerator<TtsEvent> {
-  const res = await fetch(url, { signal });
-  if (!res.ok || !res.body) throw new ProviderError(PROVIDER, `audio download: HTTP ${res.status}`, { retryable: true, status: res.status });
+async function* download(url: string, signal: AbortSignal, idleMs: number): AsyncGenerator<TtsEvent> {
+  const body = timedStream(PROVIDER, signal, { firstItemMs: idleMs, idleMs }, async (s) => {
+    const res = await fetch(url, { signal: s });
+    if (!res.ok || !res.body) throw new ProviderError(PROVIDER, `audio download: HTTP ${res.status}`, { retryable: true, status: res.status });
+    return res.body;
+  });
   const wav = new WavStreamDecoder();
   let resampler: StreamResampler | null = null;
-  for await (const bytes of res.body) {
+  for await (const bytes of body) {
     let pcm = wav.push(bytes as Uint8Array);
     if (pcm.length === 0) continue;
     if (wav.sampleRate !== F5_SAMPLE_RATE) {
@@ -215,4 +248,12 @@ function stateOf(voice: VoiceProfile): GradioState | null {
   if (voice.provider !== PROVIDER) return null;
   const s = voice.state as Partial<GradioState>;
   return typeof s.tempPath === "string" && typeof s.refText === "string" ? (s as GradioState) : null;
+}
+
+/** The promise's value, or the error when `ms` passes first (the promise itself runs on, unobserved). */
+function deadline<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
+  p.catch(() => undefined);
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

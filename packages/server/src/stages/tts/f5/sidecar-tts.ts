@@ -8,7 +8,8 @@ import type { Language } from "@mirror/protocol";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
-import { asSynthesisError, remoteProfile, wipeState } from "../shared/remote.js";
+import { timedStream } from "../../../core/stream-timeouts.js";
+import { asSynthesisError, checkPcm, checkRawAudioType, remoteProfile, wipeState } from "../shared/remote.js";
 import { splitForRequests } from "../shared/text.js";
 import { F5_SAMPLE_RATE, prepareF5Reference } from "./reference.js";
 import { SidecarProcess, type SidecarProcessOptions } from "./sidecar-process.js";
@@ -22,7 +23,12 @@ export interface F5SidecarTtsOptions {
   speed?: number;
   /** start and supervise the sidecar (its health URL is `${url}/health`) */
   launch?: Omit<SidecarProcessOptions, "healthUrl">;
+  /** any one request (registration, a sentence's whole audio); default 30 000 ms */
   requestTimeoutMs?: number;
+  /** no audio this long after a sentence was asked for: failed (retryable); default 10 000 ms */
+  firstAudioTimeoutMs?: number;
+  /** no audio this long mid-sentence: failed (retryable); default 5 000 ms */
+  idleTimeoutMs?: number;
 }
 
 interface SidecarState {
@@ -37,6 +43,7 @@ export function createF5SidecarTts(opts: F5SidecarTtsOptions): Tts {
   const base = opts.url.replace(/\/$/, "");
   const proc = opts.launch ? new SidecarProcess({ ...opts.launch, healthUrl: `${base}/health` }) : null;
   const timeout = opts.requestTimeoutMs ?? 30_000;
+  const timeouts = { firstItemMs: opts.firstAudioTimeoutMs ?? 10_000, idleMs: opts.idleTimeoutMs ?? 5_000 };
 
   const call = async (path: string, init: RequestInit, signal: AbortSignal): Promise<Response> => {
     await proc?.ready();
@@ -78,16 +85,19 @@ export function createF5SidecarTts(opts: F5SidecarTtsOptions): Tts {
     if (!state) throw new ProviderError(PROVIDER, "voice was forgotten or belongs to another provider", { retryable: true });
     try {
       for (const piece of splitForRequests(req.text)) {
-        const res = await speakRequest(state, piece, req.signal);
-        const rate = Number(res.headers.get("x-sample-rate") ?? F5_SAMPLE_RATE);
-        if (rate !== F5_SAMPLE_RATE) throw new ProviderError(PROVIDER, `sidecar speaks at ${rate} Hz`, { retryable: false });
-        if (!res.body) continue;
+        const body = timedStream(PROVIDER, req.signal, timeouts, async (signal) => {
+          const res = await speakRequest(state, piece, signal);
+          const rate = Number(res.headers.get("x-sample-rate") ?? F5_SAMPLE_RATE);
+          if (rate !== F5_SAMPLE_RATE) throw new ProviderError(PROVIDER, `sidecar speaks at ${rate} Hz`, { retryable: false });
+          checkRawAudioType(PROVIDER, res.headers.get("content-type"));
+          return res.body ?? new Blob([]).stream();
+        });
         let rest = new Uint8Array(0);
-        for await (const chunk of res.body) {
+        for await (const chunk of body) {
           const joined = rest.length ? Buffer.concat([rest, chunk]) : chunk;
           const whole = joined.length - (joined.length % 4);
           rest = joined.slice(whole);
-          if (whole > 0) yield { type: "audio", pcm: toFloats(joined, whole), sampleRate: F5_SAMPLE_RATE };
+          if (whole > 0) yield { type: "audio", pcm: checkPcm(PROVIDER, toFloats(joined, whole)), sampleRate: F5_SAMPLE_RATE };
         }
       }
     } catch (err) {

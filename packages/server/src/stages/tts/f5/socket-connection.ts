@@ -42,7 +42,7 @@ export class F5SocketConnection {
       const decoder = new F5ReplyDecoder();
       let finished = false;
       socket.setTimeout(this.o.idleTimeoutMs, () =>
-        this.drop(new ProviderError(this.o.id, `no reply bytes for ${this.o.idleTimeoutMs} ms`, { retryable: true })),
+        this.drop(new ProviderError(this.o.id, `no reply bytes within ${this.o.idleTimeoutMs} ms (timeout)`, { retryable: true })),
       );
       try {
         socket.write(text, "utf8");

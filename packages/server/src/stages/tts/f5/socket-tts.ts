@@ -10,7 +10,7 @@ import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { throwIfAborted } from "../../../core/errors.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
-import { asSynthesisError, remoteProfile, wipeState } from "../shared/remote.js";
+import { asSynthesisError, checkPcm, remoteProfile, wipeState } from "../shared/remote.js";
 import { splitForRequests } from "../shared/text.js";
 import { F5_SAMPLE_RATE } from "./reference.js";
 import { F5_SOCKET_MAX_REQUEST_BYTES, F5SocketConnection } from "./socket-connection.js";
@@ -19,8 +19,9 @@ export interface F5SocketTtsOptions {
   host: string;
   port: number;
   languages?: Language[];
+  /** default 3 000 ms */
   connectTimeoutMs?: number;
-  /** silence from the server for this long during a reply fails it (retryable) */
+  /** silence from the server for this long during a reply (the first byte included) fails it (retryable); default 15 000 ms */
   idleTimeoutMs?: number;
 }
 
@@ -39,7 +40,7 @@ export function createF5SocketTts(opts: F5SocketTtsOptions): Tts {
     throwIfAborted(req.signal);
     try {
       for (const piece of splitForRequests(req.text, F5_SOCKET_MAX_REQUEST_BYTES)) {
-        for await (const pcm of conn.speak(piece, req.signal)) yield { type: "audio", pcm, sampleRate: F5_SAMPLE_RATE };
+        for await (const pcm of conn.speak(piece, req.signal)) yield { type: "audio", pcm: checkPcm(PROVIDER, pcm), sampleRate: F5_SAMPLE_RATE };
       }
     } catch (err) {
       throw asSynthesisError(PROVIDER, err, req.signal);

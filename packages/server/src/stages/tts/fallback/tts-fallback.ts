@@ -22,6 +22,10 @@ export interface TtsFallbackOptions {
   /** a member whose clone takes longer is left out of this visit */
   cloneTimeoutMs?: number;
   onFallback?: (fromId: string, toId: string, error: ProviderError) => void;
+  /** every failure of a member, before or after its first audio (health tracking) */
+  onFailure?: (id: string, error: ProviderError) => void;
+  /** a member that started speaking */
+  onSuccess?: (id: string) => void;
 }
 
 interface ChainState {
@@ -157,6 +161,8 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
           firstOutputTimeoutMs: opts.firstAudioTimeoutMs,
           onAnyError: true,
           onFallback: opts.onFallback,
+          ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+          ...(opts.onSuccess ? { onSuccess: opts.onSuccess } : {}),
         },
       );
     },

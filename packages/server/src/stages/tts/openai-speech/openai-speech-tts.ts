@@ -15,7 +15,8 @@ import { ProviderError, throwIfAborted } from "../../../core/errors.js";
 import { resampleSinc } from "../../../audio/resample.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { encodeWav } from "../../../audio/wav.js";
-import { asSynthesisError, remoteProfile, wipeState } from "../shared/remote.js";
+import { timedStream } from "../../../core/stream-timeouts.js";
+import { asSynthesisError, checkRawAudioType, remoteProfile, wipeState } from "../shared/remote.js";
 import { splitForRequests } from "../shared/text.js";
 
 export type ReferenceMode =
@@ -36,6 +37,12 @@ export interface OpenAiSpeechTtsOptions {
   languages?: Language[];
   speed?: number;
   id?: string;
+  /** a reference upload (or deletion) that takes longer fails; default 15 000 ms */
+  requestTimeoutMs?: number;
+  /** no audio this long after a sentence was asked for: failed (retryable); default 10 000 ms */
+  firstAudioTimeoutMs?: number;
+  /** no audio this long mid-sentence: failed (retryable); default 5 000 ms */
+  idleTimeoutMs?: number;
 }
 
 interface SpeechState {
@@ -47,7 +54,9 @@ interface SpeechState {
 export function createOpenAiSpeechTts(opts: OpenAiSpeechTtsOptions): Tts {
   const provider = opts.id ?? "tts/openai-speech";
   const sampleRate = opts.sampleRate ?? 24_000;
-  const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey ?? "not-needed", maxRetries: 0 });
+  const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey ?? "not-needed", maxRetries: 0, logLevel: "off" });
+  const timeouts = { firstItemMs: opts.firstAudioTimeoutMs ?? 10_000, idleMs: opts.idleTimeoutMs ?? 5_000 };
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
   const ref = opts.reference;
   const url = (path: string) => `${opts.baseURL.replace(/\/$/, "")}/${path.replace(/^\//, "")}`;
   const auth = { authorization: `Bearer ${opts.apiKey ?? "not-needed"}` };
@@ -58,7 +67,7 @@ export function createOpenAiSpeechTts(opts: OpenAiSpeechTtsOptions): Tts {
     form.append(ref.fileField ?? "file", new Blob([state.refWav], { type: "audio/wav" }), "reference.wav");
     if (ref.textField && state.refText) form.append(ref.textField, state.refText);
     if (ref.nameField) form.append(ref.nameField, `mirror-${Date.now()}`);
-    const res = await fetch(url(ref.path), { method: "POST", body: form, headers: auth, signal });
+    const res = await fetch(url(ref.path), { method: "POST", body: form, headers: auth, signal: AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]) });
     if (!res.ok) throw new ProviderError(provider, `reference upload: HTTP ${res.status}`, { retryable: res.status >= 500, status: res.status });
     const body = (await res.json()) as Record<string, unknown>;
     const id = body[ref.idField ?? "voice_id"];
@@ -88,10 +97,13 @@ export function createOpenAiSpeechTts(opts: OpenAiSpeechTtsOptions): Tts {
     try {
       for (const piece of splitForRequests(req.text)) {
         const params = body(state, piece) as unknown as OpenAI.Audio.SpeechCreateParams;
-        const res = await client.audio.speech.create(params, { signal: req.signal });
-        if (!res.body) continue;
+        const chunks = timedStream(provider, req.signal, timeouts, async (signal) => {
+          const res = await client.audio.speech.create(params, { signal });
+          checkRawAudioType(provider, res.headers.get("content-type"));
+          return res.body ?? emptyBody();
+        });
         let odd: number | null = null;
-        for await (const chunk of res.body) {
+        for await (const chunk of chunks) {
           const bytes: Uint8Array = odd === null ? (chunk as Uint8Array) : Buffer.concat([Uint8Array.of(odd), chunk as Uint8Array]);
           const whole: number = bytes.length - (bytes.length % 2);
           odd = whole < bytes.length ? (bytes[whole] ?? 0) : null;
@@ -153,3 +165,5 @@ export function createOpenAiSpeechTts(opts: OpenAiSpeechTtsOptions): Tts {
     synthesize,
   };
 }
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}

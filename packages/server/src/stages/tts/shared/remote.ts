@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Language } from "@mirror/protocol";
 import type { VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
-import { AbortedError, ProviderError, isAbort } from "../../../core/errors.js";
+import { AbortedError, ProviderError, isAbort, toProviderError } from "../../../core/errors.js";
 
 /** A VoiceProfile for a remote clone; `state` is the provider's (biometric: wiped by forgetVoice). */
 export function remoteProfile(
@@ -32,9 +32,23 @@ export function wipeState(voice: VoiceProfile): void {
 /** Normalizes a failure during synthesis: aborts stay aborts, everything else becomes a ProviderError. */
 export function asSynthesisError(provider: string, err: unknown, signal: AbortSignal): Error {
   if (isAbort(err, signal)) return err instanceof AbortedError ? err : new AbortedError(String(signal.reason ?? "aborted"));
-  if (err instanceof ProviderError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ProviderError(provider, message, { retryable: true, cause: err });
+  // an HTTP status decides (401/404 will not heal by retrying); network failures and timeouts are retryable
+  return toProviderError(provider, err);
+}
+
+/** Audio that cannot be played (NaN, infinities, samples far out of range) is a malformed reply, not a voice. */
+export function checkPcm(provider: string, pcm: Float32Array): Float32Array {
+  for (const v of pcm) {
+    if (!Number.isFinite(v) || Math.abs(v) > 4) throw new ProviderError(provider, "malformed audio (samples out of range)", { retryable: true });
+  }
+  return pcm;
+}
+
+/** Refuses a body that is no raw PCM: HTML or JSON from a portal or proxy, or a WAV/MP3/OGG file. */
+export function checkRawAudioType(provider: string, contentType: string | null): void {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "" || type === "application/octet-stream" || type === "audio/pcm" || type === "audio/l16" || type === "audio/raw" || type === "audio/basic") return;
+  throw new ProviderError(provider, `wrong audio format (content-type ${type.slice(0, 40)})`, { retryable: true });
 }
 
 /** Splits a long buffer into stream-sized chunks (so playback and lip-sync can start on the first). */
