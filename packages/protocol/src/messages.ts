@@ -226,6 +226,10 @@ export const ServerMessage = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("turn-end"), turnId, totalSamples: z.number().int().nonnegative() }),
   z.object({ type: z.literal("interrupt"), turnId }),
+  /** visitor speech over the double: fall silent now, keep the turn's place (a backchannel may resume it) */
+  z.object({ type: z.literal("playback-pause"), turnId }),
+  /** it was a backchannel ("mm", "yes"): play on from where the pause held */
+  z.object({ type: z.literal("playback-resume"), turnId }),
   z.object({ type: z.literal("timings"), turnId, timings: TurnTimings }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   /** `receipt`: short code derived from the record (SHA-256 of its canonical JSON), for the farewell screen */

@@ -78,6 +78,7 @@ async function start(args: string[]): Promise<void> {
       consent: consentScreens(config.privacy),
       retention,
       ...(config.gpuBudget.rendererMaxFpsWhileSpeaking ? { rendererMaxFpsWhileSpeaking: config.gpuBudget.rendererMaxFpsWhileSpeaking } : {}),
+      ...(config.stages.bargeIn.backchannels ? { backchannels: config.stages.bargeIn } : {}),
     },
   });
   log(`ready in ${Math.round(performance.now() - t0)} ms — kiosk ${server.url}/  console ${server.url}/console`);

@@ -94,6 +94,21 @@ export const MirrorConfig = z.object({
             .prefault({}),
         })
         .prefault({}),
+      bargeIn: z
+        .object({
+          /** visitor speech over the double pauses it; a lone backchannel ("mm", "yes") resumes it (docs/ears.md) */
+          backchannels: z.boolean().default(false),
+          /** the words that resume a paused reply when said alone, per language */
+          words: z
+            .object({
+              en: z.array(z.string().min(1)).default(["mm", "hm", "hmm", "mhm", "yes", "yeah", "uh-huh", "okay", "ok", "right"]),
+              nl: z.array(z.string().min(1)).default(["ja", "jawel", "hm", "hmm", "mm", "oké", "oke"]),
+            })
+            .prefault({}),
+          maxSpeechMs: z.number().int().min(100).max(2000).default(600),
+          decideWithinMs: z.number().int().min(300).max(5000).default(1200),
+        })
+        .prefault({}),
       stt: z
         .object({
           provider: z.enum(["pocketsphinx", "whisper-server", "whisper-cpp"]).default("pocketsphinx"),

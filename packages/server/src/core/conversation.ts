@@ -9,7 +9,7 @@ import type { Tts } from "./contracts/tts.js";
 import type { Vad, VadOptions, VadSession } from "./contracts/vad.js";
 import { EchoGuard, type EchoGuardOptions } from "./echo-guard.js";
 import { EchoReference } from "./echo-reference.js";
-import { EndOfTurnPolicy, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
+import { EndOfTurnPolicy, isLoneBackchannel, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
 import { isAbort } from "./errors.js";
 import { runReply, type ReplyResult } from "./pipeline.js";
 import { SpeculativeLlm } from "./speculation.js";
@@ -59,6 +59,28 @@ export interface ConversationOptions {
   speculative?: boolean;
   /** the server-side echo guard against the double's own voice in the mic; false turns it off */
   echoGuard?: EchoGuardOptions | false;
+  /** visitor speech over the double pauses the reply; a lone backchannel resumes it; false: every barge-in interrupts */
+  backchannels?: BackchannelOptions | false;
+}
+
+export interface BackchannelOptions {
+  /** the words, per language, that resume a paused reply when said alone */
+  words: Partial<Record<Language, readonly string[]>>;
+  /** speech longer than this is not a backchannel: the interrupt is committed; default 600 */
+  maxSpeechMs?: number;
+  /** no decision this long after the onset commits the interrupt; default 1200 */
+  decideWithinMs?: number;
+}
+
+/** A reply paused by visitor speech, waiting to learn whether it was a backchannel. */
+interface Hold {
+  reply: ActiveReply;
+  segment: Segment | null;
+  onset: number;
+  onsetSample: number;
+  pausedSample: number;
+  pausedAt: number;
+  safety: NodeJS.Timeout;
 }
 
 /** how long the player goes on after an interrupt (network, its fade-out): the reference is kept that long */
@@ -129,6 +151,7 @@ export class Conversation {
   private readonly preRoll: Int16Array[] = [];
   /** arrival time of recent mic frames, by the sample they end at: maps VAD sample positions to clock time */
   private readonly arrivals: Array<{ end: number; at: number }> = [];
+  private hold: Hold | null = null;
   private closed = false;
 
   constructor(private readonly o: ConversationOptions) {
@@ -160,6 +183,7 @@ export class Conversation {
       if (ev.type === "speech-start") this.onSpeechStart(ev.sample);
       else this.onSpeechEnd(ev.sample);
     }
+    this.decideHoldIfDue();
     this.commitIfDue();
   }
 
@@ -197,6 +221,7 @@ export class Conversation {
   /** Stops everything (visit ends). */
   close(): void {
     this.closed = true;
+    if (this.hold) this.releaseHold(this.hold);
     this.active?.turn.abort("conversation closed");
     this.cancelPending();
     this.current?.abort.abort();
@@ -219,7 +244,10 @@ export class Conversation {
   private onSpeechStart(sample: number): void {
     const onset = this.timeOfSample(sample);
     const a = this.active;
-    if (a && !a.ended) this.interrupt(a, onset);
+    const held = this.hold;
+    if (held) this.commitHold(held); // more speech after the first stretch: not a backchannel
+    else if (a && !a.ended && this.o.backchannels) this.pause(a, onset, sample);
+    else if (a && !a.ended) this.interrupt(a, onset);
     // the visitor goes on: the turn is not over, and whatever the brain started on is thrown away
     this.cancelPending();
     this.current?.abort.abort();
@@ -229,18 +257,69 @@ export class Conversation {
     const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: abort.signal });
     const seg: Segment = { stream, abort, lastPartial: "", final, resolveFinal, speechEndSample: sample, speechEnd: onset };
     this.current = seg;
+    if (this.hold && this.hold.segment === null) this.hold.segment = seg;
     for (const f of this.preRoll) stream.push(f);
     void this.readSegment(seg);
   }
 
-  private interrupt(a: ActiveReply, onset: number): void {
+  /** The double falls silent at once, keeping its place, until the stretch of speech shows what it was. */
+  private pause(a: ActiveReply, onset: number, onsetSample: number): void {
+    a.turn.mark("bargeInStart", onset);
+    for (const s of this.o.stages.sinks) s.write({ type: "pause", turnId: a.turn.id });
+    a.turn.mark("bargeInStop");
+    const pausedSample = this.vad.position + STOP_LAG_SAMPLES;
+    this.reference?.paused(a.turn.id, pausedSample);
+    const within = (this.o.backchannels || undefined)?.decideWithinMs ?? 1200;
+    // the mic stream is the clock of the decision; this only covers a microphone that stops sending
+    const safety = setTimeout(() => this.hold && this.commitHold(this.hold), within + 1000);
+    safety.unref?.();
+    this.hold = { reply: a, segment: null, onset, onsetSample, pausedSample, pausedAt: this.o.clock.now(), safety };
+  }
+
+  private decideHoldIfDue(): void {
+    const h = this.hold;
+    const o = this.o.backchannels;
+    if (!h || !o) return;
+    const sinceOnset = this.vad.position - h.onsetSample;
+    const speaking = this.current !== null && this.current === h.segment;
+    if ((speaking && sinceOnset > msToMicSamples(o.maxSpeechMs ?? 600)) || sinceOnset > msToMicSamples(o.decideWithinMs ?? 1200)) this.commitHold(h);
+  }
+
+  /** The stretch over the double ended and the STT has its words: a lone backchannel resumes the reply. */
+  private decideHold(h: Hold, seg: Segment, text: string): boolean {
+    const o = this.o.backchannels;
+    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples((o || undefined)?.maxSpeechMs ?? 600);
+    const list = (o || undefined)?.words[this.o.visit.language] ?? [];
+    if (this.current === null && short && isLoneBackchannel(text, list) && !h.reply.ended) {
+      this.releaseHold(h);
+      for (const s of this.o.stages.sinks) s.write({ type: "resume", turnId: h.reply.turn.id });
+      this.reference?.resumed(h.reply.turn.id, this.vad.position);
+      if (h.reply.playbackStartedAt !== null) h.reply.playbackStartedAt += this.o.clock.now() - h.pausedAt;
+      return true;
+    }
+    this.commitHold(h);
+    return false;
+  }
+
+  private commitHold(h: Hold): void {
+    this.releaseHold(h);
+    if (!h.reply.ended) this.interrupt(h.reply, h.onset, h.pausedSample);
+  }
+
+  private releaseHold(h: Hold): void {
+    clearTimeout(h.safety);
+    if (this.hold === h) this.hold = null;
+  }
+
+  /** `silencedSample`: the mic sample where a pause already silenced the double (its marks stand) */
+  private interrupt(a: ActiveReply, onset: number, silencedSample?: number): void {
     const heard = a.playbackStartedAt !== null;
     a.turn.interrupted = true;
-    a.turn.mark("bargeInStart", onset);
+    if (silencedSample === undefined) a.turn.mark("bargeInStart", onset);
     a.turn.abort("barge-in");
     for (const s of this.o.stages.sinks) s.write({ type: "interrupt", turnId: a.turn.id });
-    a.turn.mark("bargeInStop");
-    this.reference?.stopped(a.turn.id, this.vad.position + STOP_LAG_SAMPLES);
+    if (silencedSample === undefined) a.turn.mark("bargeInStop");
+    this.reference?.stopped(a.turn.id, silencedSample ?? this.vad.position + STOP_LAG_SAMPLES);
     if (!heard) this.carryText = [this.carryText, a.turn.userText].filter(Boolean).join(" ");
     a.ended = true;
   }
@@ -273,6 +352,8 @@ export class Conversation {
 
   private onSegmentFinal(seg: Segment, text: string): void {
     if (this.closed) return;
+    const h = this.hold;
+    if (h && h.segment === seg && this.decideHold(h, seg, text)) return; // a backchannel is not a turn
     const sttFinal = this.o.clock.now();
     if (text.trim()) this.heard = [this.heard, text.trim()].filter(Boolean).join(" ");
     if (this.current) return; // the visitor is speaking again: the turn goes on
@@ -404,6 +485,10 @@ export class Conversation {
     if (a.farewell && !a.turn.interrupted) this.o.onEvent({ type: "farewell-done" });
     else this.o.onEvent({ type: "listening" });
   }
+}
+
+function msToMicSamples(ms: number): number {
+  return Math.round((ms * MIC_SAMPLE_RATE) / 1000);
 }
 
 function samplesToMs(samples: number): number {

@@ -70,6 +70,15 @@ export class EchoGuard {
     this.chunks = this.chunks.filter((c) => c.start < at).map((c) => (c.start + c.pcm.length > at ? { start: c.start, pcm: c.pcm.subarray(0, at - c.start) } : c));
   }
 
+  /** The reply paused at mic sample `at`: removes what would have played from then on and returns it (to add again, later). */
+  takeReference(at: number): Array<{ start: number; pcm: Float32Array }> {
+    const after = this.chunks
+      .filter((c) => c.start + c.pcm.length > at)
+      .map((c) => (c.start < at ? { start: at, pcm: c.pcm.subarray(at - c.start) } : c));
+    this.stopReference(at);
+    return after;
+  }
+
   /** True while some reference may still be heard in the mic at sample `at`. */
   active(at: number): boolean {
     const limit = at - this.maxLag - this.taps;

@@ -10,6 +10,11 @@ interface TurnAudio {
   pending: Array<{ offset: number; pcm: Float32Array }>;
   written: number;
   micStart: number | null;
+  /** mic samples the turn spent paused: later audio is heard that much later */
+  shift: number;
+  /** paused at this mic sample: the reference after it waits here until the resume */
+  pausedAt: number | null;
+  held: Array<{ start: number; pcm: Float32Array }>;
 }
 
 /**
@@ -24,7 +29,7 @@ export class EchoReference implements Sink {
 
   write(ev: OutputEvent): void {
     if (ev.type === "turn-start") {
-      this.turns.set(ev.turnId, { resampler: new StreamResampler(OUTPUT_SAMPLE_RATE, MIC_SAMPLE_RATE), pending: [], written: 0, micStart: null });
+      this.turns.set(ev.turnId, { resampler: new StreamResampler(OUTPUT_SAMPLE_RATE, MIC_SAMPLE_RATE), pending: [], written: 0, micStart: null, shift: 0, pausedAt: null, held: [] });
       return;
     }
     if (ev.type !== "audio") return;
@@ -32,7 +37,8 @@ export class EchoReference implements Sink {
     if (!t) return;
     const pcm = t.resampler.push(ev.pcm);
     if (t.micStart === null) t.pending.push({ offset: t.written, pcm });
-    else this.guard.addReference(pcm, t.micStart + t.written);
+    else if (t.pausedAt !== null) t.held.push({ start: t.micStart + t.shift + t.written, pcm });
+    else this.guard.addReference(pcm, t.micStart + t.shift + t.written);
     t.written += pcm.length;
   }
 
@@ -43,6 +49,25 @@ export class EchoReference implements Sink {
     t.micStart = micSample;
     for (const p of t.pending) this.guard.addReference(p.pcm, micSample + p.offset);
     t.pending = [];
+  }
+
+  /** The player fell silent at mic sample `micSample`, keeping its place. */
+  paused(turnId: number, micSample: number): void {
+    const t = this.turns.get(turnId);
+    if (!t || t.micStart === null || t.pausedAt !== null) return;
+    t.pausedAt = micSample;
+    t.held = this.guard.takeReference(micSample);
+  }
+
+  /** The player went on at mic sample `micSample` from where it paused. */
+  resumed(turnId: number, micSample: number): void {
+    const t = this.turns.get(turnId);
+    if (!t || t.pausedAt === null) return;
+    const by = Math.max(0, micSample - t.pausedAt);
+    for (const c of t.held) this.guard.addReference(c.pcm, c.start + by);
+    t.shift += by;
+    t.pausedAt = null;
+    t.held = [];
   }
 
   /** The turn was cut at mic sample `micSample`: nothing of it is heard after that. */

@@ -62,6 +62,12 @@ export function isBackchannel(text: string): boolean {
   return w.length > 0 && w.length <= 3 && w.every((x) => BACKCHANNELS.has(x));
 }
 
+/** True when the text is one backchannel word of `list` ("yes", "mm", "uh-huh"; "uh huh" counts as one). */
+export function isLoneBackchannel(text: string, list: readonly string[]): boolean {
+  const joined = words(text).join("-");
+  return joined !== "" && list.some((w) => w.toLowerCase() === joined);
+}
+
 export class EndOfTurnPolicy {
   readonly o: Required<EndpointingOptions>;
 

@@ -20,7 +20,7 @@ import type { Sink } from "../core/contracts/sink.js";
 import type { Stt } from "../core/contracts/stt.js";
 import type { Tts } from "../core/contracts/tts.js";
 import type { Vad } from "../core/contracts/vad.js";
-import { Conversation, type ConversationEvent, type DialoguePlan } from "../core/conversation.js";
+import { Conversation, type BackchannelOptions, type ConversationEvent, type DialoguePlan } from "../core/conversation.js";
 import { InputError } from "../core/errors.js";
 import { Visit, type Retention } from "../core/visit.js";
 import { DEFAULT_CONSENT } from "../config/privacy.js";
@@ -67,6 +67,8 @@ export interface VisitSessionOptions {
   isPaused?: () => boolean;
   /** the booth's screen, told to the kiosk with every visit */
   display?: BoothDisplay;
+  /** barge-in pauses the reply and a lone backchannel resumes it (config stages.bargeIn); default: every barge-in interrupts */
+  backchannels?: BackchannelOptions | false;
   /** GPU budget: the kiosk's renderer fps cap while a reply is synthesized (config gpuBudget) */
   rendererMaxFpsWhileSpeaking?: number;
   /** the consent screen per language (config privacy.consent via consentScreens); default: DEFAULT_CONSENT */
@@ -285,6 +287,7 @@ export class VisitSession {
       random: this.o.random,
       onEvent: (ev) => this.onConversation(v, ev),
       onMark: (turn, mark, at) => this.observe.onMark(v, turn, mark, at),
+      ...(this.o.backchannels ? { backchannels: this.o.backchannels } : {}),
     });
     this.conversation = conversation;
     this.armTimer(this.o.plan.maxConversationMs + 60_000, "overtime");

@@ -226,6 +226,8 @@ export class KioskApp implements SocketHandlers, ViewActions {
       case "turn-start":
       case "turn-end":
       case "interrupt":
+      case "playback-pause":
+      case "playback-resume":
         return this.turns.handle(m);
       case "timings":
         return; // for the operator console, not the visitor

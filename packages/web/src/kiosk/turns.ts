@@ -26,7 +26,7 @@ interface TurnState {
   lipMotionSent: boolean;
 }
 
-type TurnMessage = ServerMessageOf<"turn-start" | "frames" | "turn-end" | "interrupt">;
+type TurnMessage = ServerMessageOf<"turn-start" | "frames" | "turn-end" | "interrupt" | "playback-pause" | "playback-resume">;
 
 /**
  * The live part of the conversation: streams the microphone, feeds the double's audio and face frames to the player
@@ -77,6 +77,12 @@ export class TurnPlayback {
         break;
       case "turn-end":
         if (!this.interrupted.has(m.turnId)) this.player.end(m.turnId);
+        break;
+      case "playback-pause":
+        if (!this.interrupted.has(m.turnId)) this.player.pause(m.turnId);
+        break;
+      case "playback-resume":
+        if (!this.interrupted.has(m.turnId)) this.player.resume(m.turnId);
         break;
       case "interrupt":
         if (this.interrupted.has(m.turnId)) return;

@@ -22,6 +22,9 @@ export type PlayerCommand =
   | { type: "end"; turnId: number }
   /** drop everything of this turn now, and anything that still arrives for it */
   | { type: "flush"; turnId: number }
+  /** output silence and hold this turn's read position (its audio clock stops) until "resume" */
+  | { type: "pause"; turnId: number }
+  | { type: "resume"; turnId: number }
   /** drop every turn (end of a visit) */
   | { type: "reset" };
 

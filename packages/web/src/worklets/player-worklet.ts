@@ -43,6 +43,12 @@ class PlayerProcessor extends AudioWorkletProcessor {
       case "flush":
         this.postEvent(this.queue.flush(cmd.turnId), currentTime);
         break;
+      case "pause":
+        this.queue.pause(cmd.turnId);
+        break;
+      case "resume":
+        this.queue.resume(cmd.turnId);
+        break;
       case "reset":
         for (const e of this.queue.reset()) this.postEvent(e, currentTime);
         break;

@@ -31,6 +31,8 @@ interface Turn {
 export class TurnQueue {
   private turns: Turn[] = [];
   private readonly dropped = new Set<number>();
+  /** turns on hold: their read position does not move and silence is output in their place */
+  private readonly paused = new Set<number>();
   playedSamples = 0;
 
   /** @param maxGap longest hole (in samples) filled with silence between pushes of one turn
@@ -64,9 +66,18 @@ export class TurnQueue {
     this.turn(turnId).ended = true;
   }
 
+  pause(turnId: number): void {
+    if (!this.dropped.has(turnId)) this.paused.add(turnId);
+  }
+
+  resume(turnId: number): void {
+    this.paused.delete(turnId);
+  }
+
   /** Removes the turn; returns the "stopped" event (sample = where playback stood). */
   flush(turnId: number): QueueEvent {
     this.dropped.add(turnId);
+    this.paused.delete(turnId);
     const i = this.turns.findIndex((t) => t.id === turnId);
     const t = i >= 0 ? this.turns.splice(i, 1)[0] : undefined;
     return { type: "stopped", turnId, sample: t?.nextRead ?? 0, offset: 0 };
@@ -76,13 +87,14 @@ export class TurnQueue {
   reset(): QueueEvent[] {
     const stopped = this.turns.map((t) => t.id).map((id) => this.flush(id));
     this.dropped.clear();
+    this.paused.clear();
     return stopped;
   }
 
-  /** What will be output at the start of the next block: the head turn once it has started. */
+  /** What will be output at the start of the next block: the head turn once it has started (nothing while it is paused). */
   position(): { turnId: number; sample: number } | null {
     const t = this.turns[0];
-    return t?.started ? { turnId: t.id, sample: t.nextRead } : null;
+    return t?.started && !this.paused.has(t.id) ? { turnId: t.id, sample: t.nextRead } : null;
   }
 
   /** Fills `out` (silence where there is nothing to play) and returns what happened, with frame offsets. */
@@ -91,7 +103,7 @@ export class TurnQueue {
     let i = 0;
     while (i < out.length) {
       const t = this.turns[0];
-      if (!t) break;
+      if (!t || this.paused.has(t.id)) break;
       const chunk = t.chunks[0];
       if (chunk) {
         if (!t.started) {

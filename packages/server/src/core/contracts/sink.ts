@@ -9,7 +9,11 @@ export type OutputEvent =
   | { type: "audio"; turnId: number; pcm: Float32Array; sample: number }
   | { type: "frames"; turnId: number; frames: readonly LipFrame[] }
   | { type: "turn-end"; turnId: number; totalSamples: number }
-  | { type: "interrupt"; turnId: number };
+  | { type: "interrupt"; turnId: number }
+  /** visitor speech over the double: silent now, the turn's place kept (a control event, like interrupt) */
+  | { type: "pause"; turnId: number }
+  /** the pause was a backchannel: go on from where it held */
+  | { type: "resume"; turnId: number };
 
 export interface Sink extends Lifecycle {
   readonly info: StageInfo;

@@ -81,6 +81,8 @@ export class A2fLegacySink implements Sink {
       case "turn-end":
         if (this.call?.turnId === ev.turnId) this.finish();
         return;
+      // A2F's audio stream cannot pause: a pause cancels the call as an interrupt would
+      case "pause":
       case "interrupt":
         if (this.call?.turnId !== ev.turnId) return;
         this.call.cancelledAt = performance.now();
@@ -90,6 +92,7 @@ export class A2fLegacySink implements Sink {
         return;
       case "frames":
       case "text":
+      case "resume":
         return;
     }
   }

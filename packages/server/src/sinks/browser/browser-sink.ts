@@ -44,6 +44,12 @@ export class BrowserSink implements Sink {
       case "turn-end":
         this.channel.send({ type: "turn-end", turnId: ev.turnId, totalSamples: ev.totalSamples });
         break;
+      case "pause":
+        this.channel.send({ type: "playback-pause", turnId: ev.turnId });
+        break;
+      case "resume":
+        this.channel.send({ type: "playback-resume", turnId: ev.turnId });
+        break;
       case "interrupt":
         this.interrupted.add(ev.turnId);
         this.channel.send({ type: "interrupt", turnId: ev.turnId });

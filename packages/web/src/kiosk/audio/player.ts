@@ -55,6 +55,15 @@ export class ReplyPlayer {
     this.send({ type: "end", turnId });
   }
 
+  /** silence now, this turn's place kept: its audio clock stops, so the face (which follows it) stops too */
+  pause(turnId: number): void {
+    this.send({ type: "pause", turnId });
+  }
+
+  resume(turnId: number): void {
+    this.send({ type: "resume", turnId });
+  }
+
   flush(turnId: number): void {
     this.send({ type: "flush", turnId });
   }
