@@ -105,7 +105,7 @@ export const MirrorConfig = z.object({
               nl: z.array(z.string().min(1)).default(["ja", "jawel", "hm", "hmm", "mm", "oké", "oke"]),
             })
             .prefault({}),
-          maxSpeechMs: z.number().int().min(100).max(2000).default(600),
+          maxSpeechMs: z.number().int().min(100).max(2000).default(800),
           decideWithinMs: z.number().int().min(300).max(5000).default(1200),
         })
         .prefault({}),

@@ -66,7 +66,7 @@ export interface ConversationOptions {
 export interface BackchannelOptions {
   /** the words, per language, that resume a paused reply when said alone */
   words: Partial<Record<Language, readonly string[]>>;
-  /** speech longer than this is not a backchannel: the interrupt is committed; default 600 */
+  /** speech (VAD onset → last voiced frame) longer than this is not a backchannel; default 800 (flite's "yes" is ~720) */
   maxSpeechMs?: number;
   /** no decision this long after the onset commits the interrupt; default 1200 */
   decideWithinMs?: number;
@@ -276,19 +276,17 @@ export class Conversation {
     this.hold = { reply: a, segment: null, onset, onsetSample, pausedSample, pausedAt: this.o.clock.now(), safety };
   }
 
+  /** Still talking (or no STT final) this long after the onset: not a backchannel. The length rule is checked at its end. */
   private decideHoldIfDue(): void {
     const h = this.hold;
     const o = this.o.backchannels;
-    if (!h || !o) return;
-    const sinceOnset = this.vad.position - h.onsetSample;
-    const speaking = this.current !== null && this.current === h.segment;
-    if ((speaking && sinceOnset > msToMicSamples(o.maxSpeechMs ?? 600)) || sinceOnset > msToMicSamples(o.decideWithinMs ?? 1200)) this.commitHold(h);
+    if (h && o && this.vad.position - h.onsetSample > msToMicSamples(o.decideWithinMs ?? 1200)) this.commitHold(h);
   }
 
   /** The stretch over the double ended and the STT has its words: a lone backchannel resumes the reply. */
   private decideHold(h: Hold, seg: Segment, text: string): boolean {
     const o = this.o.backchannels;
-    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples((o || undefined)?.maxSpeechMs ?? 600);
+    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples((o || undefined)?.maxSpeechMs ?? 800);
     const list = (o || undefined)?.words[this.o.visit.language] ?? [];
     if (this.current === null && short && isLoneBackchannel(text, list) && !h.reply.ended) {
       this.releaseHold(h);

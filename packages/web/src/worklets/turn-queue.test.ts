@@ -82,4 +82,36 @@ describe("player turn queue", () => {
     q.push(1, 0, ramp(0, 10));
     expect(q.render(new Float32Array(16)).map((e) => e.type)).toEqual(["started"]);
   });
+
+  it("pause outputs silence and holds the read position (the face's clock stops); resume goes on from there", () => {
+    const q = new TurnQueue(1000, 1000);
+    q.push(4, 0, ramp(0, 400));
+    q.end(4);
+    const out = new Float32Array(128);
+    q.render(out);
+    q.pause(4);
+    expect(q.position()).toBeNull();
+    out.fill(1);
+    expect(q.render(out)).toEqual([]);
+    expect(out.every((x) => x === 0)).toBe(true);
+    expect(q.playedSamples).toBe(128);
+    q.resume(4);
+    expect(q.position()).toEqual({ turnId: 4, sample: 128 });
+    q.render(out);
+    expect(out[0]).toBeCloseTo(0.128);
+    q.render(out);
+    expect(q.render(out)).toEqual([{ type: "ended", turnId: 4, sample: 400, offset: 16 }]);
+    expect(q.playedSamples).toBe(400);
+  });
+
+  it("a paused turn can still be flushed (the interrupt is committed)", () => {
+    const q = new TurnQueue(1000, 1000);
+    q.push(5, 0, ramp(0, 400));
+    const out = new Float32Array(128);
+    q.render(out);
+    q.pause(5);
+    expect(q.flush(5)).toEqual({ type: "stopped", turnId: 5, sample: 128, offset: 0 });
+    q.push(6, 0, ramp(0, 10));
+    expect(q.render(out).map((e) => [e.type, e.turnId])).toEqual([["started", 6]]);
+  });
 });
