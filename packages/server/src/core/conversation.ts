@@ -1,5 +1,6 @@
 import type { Language } from "@mirror/protocol";
 import { MIC_SAMPLE_RATE, OUTPUT_SAMPLE_RATE } from "@mirror/protocol";
+import { BargeInHold, type BackchannelOptions } from "./barge-in-hold.js";
 import type { Clock, Random } from "./clock.js";
 import type { Lipsync } from "./contracts/lipsync.js";
 import type { Llm } from "./contracts/llm.js";
@@ -9,7 +10,7 @@ import type { Tts } from "./contracts/tts.js";
 import type { Vad, VadOptions, VadSession } from "./contracts/vad.js";
 import { EchoGuard, type EchoGuardOptions } from "./echo-guard.js";
 import { EchoReference } from "./echo-reference.js";
-import { EndOfTurnPolicy, isLoneBackchannel, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
+import { EndOfTurnPolicy, type EndpointingOptions, type EndpointReason } from "./endpointing.js";
 import { isAbort } from "./errors.js";
 import { runReply, type ReplyResult } from "./pipeline.js";
 import { SpeculativeLlm } from "./speculation.js";
@@ -63,25 +64,7 @@ export interface ConversationOptions {
   backchannels?: BackchannelOptions | false;
 }
 
-export interface BackchannelOptions {
-  /** the words, per language, that resume a paused reply when said alone */
-  words: Partial<Record<Language, readonly string[]>>;
-  /** speech (VAD onset → last voiced frame) longer than this is not a backchannel; default 800 (flite's "yes" is ~720) */
-  maxSpeechMs?: number;
-  /** no decision this long after the onset commits the interrupt; default 1200 */
-  decideWithinMs?: number;
-}
-
-/** A reply paused by visitor speech, waiting to learn whether it was a backchannel. */
-interface Hold {
-  reply: ActiveReply;
-  segment: Segment | null;
-  onset: number;
-  onsetSample: number;
-  pausedSample: number;
-  pausedAt: number;
-  safety: NodeJS.Timeout;
-}
+export type { BackchannelOptions } from "./barge-in-hold.js";
 
 /** how long the player goes on after an interrupt (network, its fade-out): the reference is kept that long */
 const STOP_LAG_SAMPLES = Math.round(0.15 * MIC_SAMPLE_RATE);
@@ -151,7 +134,7 @@ export class Conversation {
   private readonly preRoll: Int16Array[] = [];
   /** arrival time of recent mic frames, by the sample they end at: maps VAD sample positions to clock time */
   private readonly arrivals: Array<{ end: number; at: number }> = [];
-  private hold: Hold | null = null;
+  private readonly hold: BargeInHold<ActiveReply, Segment> | null;
   private closed = false;
 
   constructor(private readonly o: ConversationOptions) {
@@ -159,6 +142,16 @@ export class Conversation {
     this.policy = new EndOfTurnPolicy(o.endpointing);
     this.echo = o.echoGuard === false ? null : new EchoGuard(o.echoGuard);
     this.reference = this.echo ? new EchoReference(this.echo) : null;
+    this.hold = o.backchannels
+      ? new BargeInHold<ActiveReply, Segment>(o.backchannels, {
+          clock: o.clock,
+          sinks: o.stages.sinks,
+          reference: this.reference,
+          micPosition: () => this.vad.position,
+          stopLagSamples: STOP_LAG_SAMPLES,
+          interrupt: (a, onset, silencedSample) => this.interrupt(a, onset, silencedSample),
+        })
+      : null;
   }
 
   /** The double speaks first (turn 0): the greeting in the visitor's own voice. */
@@ -183,7 +176,7 @@ export class Conversation {
       if (ev.type === "speech-start") this.onSpeechStart(ev.sample);
       else this.onSpeechEnd(ev.sample);
     }
-    this.decideHoldIfDue();
+    this.hold?.decideIfDue();
     this.commitIfDue();
   }
 
@@ -221,7 +214,7 @@ export class Conversation {
   /** Stops everything (visit ends). */
   close(): void {
     this.closed = true;
-    if (this.hold) this.releaseHold(this.hold);
+    this.hold?.release();
     this.active?.turn.abort("conversation closed");
     this.cancelPending();
     this.current?.abort.abort();
@@ -244,9 +237,8 @@ export class Conversation {
   private onSpeechStart(sample: number): void {
     const onset = this.timeOfSample(sample);
     const a = this.active;
-    const held = this.hold;
-    if (held) this.commitHold(held); // more speech after the first stretch: not a backchannel
-    else if (a && !a.ended && this.o.backchannels) this.pause(a, onset, sample);
+    if (this.hold?.holding) this.hold.commit(); // more speech after the first stretch: not a backchannel
+    else if (a && !a.ended && this.hold) this.hold.pause(a, onset, sample);
     else if (a && !a.ended) this.interrupt(a, onset);
     // the visitor goes on: the turn is not over, and whatever the brain started on is thrown away
     this.cancelPending();
@@ -257,56 +249,9 @@ export class Conversation {
     const stream = this.o.stages.stt.open({ language: this.o.visit.language, signal: abort.signal });
     const seg: Segment = { stream, abort, lastPartial: "", final, resolveFinal, speechEndSample: sample, speechEnd: onset };
     this.current = seg;
-    if (this.hold && this.hold.segment === null) this.hold.segment = seg;
+    this.hold?.segmentStarted(seg);
     for (const f of this.preRoll) stream.push(f);
     void this.readSegment(seg);
-  }
-
-  /** The double falls silent at once, keeping its place, until the stretch of speech shows what it was. */
-  private pause(a: ActiveReply, onset: number, onsetSample: number): void {
-    a.turn.mark("bargeInStart", onset);
-    for (const s of this.o.stages.sinks) s.write({ type: "pause", turnId: a.turn.id });
-    a.turn.mark("bargeInStop");
-    const pausedSample = this.vad.position + STOP_LAG_SAMPLES;
-    this.reference?.paused(a.turn.id, pausedSample);
-    const within = (this.o.backchannels || undefined)?.decideWithinMs ?? 1200;
-    // the mic stream is the clock of the decision; this only covers a microphone that stops sending
-    const safety = setTimeout(() => this.hold && this.commitHold(this.hold), within + 1000);
-    safety.unref?.();
-    this.hold = { reply: a, segment: null, onset, onsetSample, pausedSample, pausedAt: this.o.clock.now(), safety };
-  }
-
-  /** Still talking (or no STT final) this long after the onset: not a backchannel. The length rule is checked at its end. */
-  private decideHoldIfDue(): void {
-    const h = this.hold;
-    const o = this.o.backchannels;
-    if (h && o && this.vad.position - h.onsetSample > msToMicSamples(o.decideWithinMs ?? 1200)) this.commitHold(h);
-  }
-
-  /** The stretch over the double ended and the STT has its words: a lone backchannel resumes the reply. */
-  private decideHold(h: Hold, seg: Segment, text: string): boolean {
-    const o = this.o.backchannels;
-    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples((o || undefined)?.maxSpeechMs ?? 800);
-    const list = (o || undefined)?.words[this.o.visit.language] ?? [];
-    if (this.current === null && short && isLoneBackchannel(text, list) && !h.reply.ended) {
-      this.releaseHold(h);
-      for (const s of this.o.stages.sinks) s.write({ type: "resume", turnId: h.reply.turn.id });
-      this.reference?.resumed(h.reply.turn.id, this.vad.position);
-      if (h.reply.playbackStartedAt !== null) h.reply.playbackStartedAt += this.o.clock.now() - h.pausedAt;
-      return true;
-    }
-    this.commitHold(h);
-    return false;
-  }
-
-  private commitHold(h: Hold): void {
-    this.releaseHold(h);
-    if (!h.reply.ended) this.interrupt(h.reply, h.onset, h.pausedSample);
-  }
-
-  private releaseHold(h: Hold): void {
-    clearTimeout(h.safety);
-    if (this.hold === h) this.hold = null;
   }
 
   /** `silencedSample`: the mic sample where a pause already silenced the double (its marks stand) */
@@ -350,8 +295,7 @@ export class Conversation {
 
   private onSegmentFinal(seg: Segment, text: string): void {
     if (this.closed) return;
-    const h = this.hold;
-    if (h && h.segment === seg && this.decideHold(h, seg, text)) return; // a backchannel is not a turn
+    if (this.hold?.decide(seg, text, this.o.visit.language, this.current !== null)) return; // a backchannel is not a turn
     const sttFinal = this.o.clock.now();
     if (text.trim()) this.heard = [this.heard, text.trim()].filter(Boolean).join(" ");
     if (this.current) return; // the visitor is speaking again: the turn goes on
@@ -483,10 +427,6 @@ export class Conversation {
     if (a.farewell && !a.turn.interrupted) this.o.onEvent({ type: "farewell-done" });
     else this.o.onEvent({ type: "listening" });
   }
-}
-
-function msToMicSamples(ms: number): number {
-  return Math.round((ms * MIC_SAMPLE_RATE) / 1000);
 }
 
 function samplesToMs(samples: number): number {
