@@ -51,7 +51,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const visitors: RecordedVisitor[] = o.visitorDirs.map((d) => loadVisitor(d));
   const speed = o.quick ? 3 : 1;
   const sizes = o.quick ? [512] : [512, 1024];
-  const browserRuns = o.browser ? sizes.length + (o.profiles.length - 1) : 0;
+  // quick mode measures the browser once (first profile); a full run also measures each other profile at 512²
+  const browserRuns = o.browser ? sizes.length + (o.quick ? 0 : o.profiles.length - 1) : 0;
   const total = o.profiles.length * o.runs * visitors.length + browserRuns + (o.concurrencyLevels.length ? 1 : 0);
   let done = 0;
   const step = (s: string) => o.progress?.(done++, total, s);
@@ -72,7 +73,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     const figures = [...timingFigures(results, "server"), cloneFigure(results), ...similarityFigures(results)];
     const report: ProfileReport = { name: profile.name, description: profile.description, injectedDelays: profile.injectedDelays, figures, waterfall: waterfall(results), avOffsets: [], fps: [] };
-    if (o.browser) {
+    if (o.browser && (pi === 0 || !o.quick)) {
       const browserTurns: TurnRecord[] = [];
       const avOffsets: number[] = [];
       // fps does not depend on the providers: the 1024² run is done once, with the first profile
