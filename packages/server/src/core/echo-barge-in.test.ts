@@ -7,34 +7,14 @@ import { float32ToInt16, int16ToFloat32, resample, rms, toDbfs } from "../audio/
 import { createEnergyVad } from "../stages/vad/energy/index.js";
 import { synthesizeSpeech } from "../testing/contracts/stt.contract.js";
 import { mixAt, noise, scaleTo } from "../testing/contracts/vad.contract.js";
-import { FakeLipsync, FakeLlm, FakeStt, FakeTts, RecordingSink } from "../testing/fakes/stages.js";
+import { FakeLipsync, FakeLlm, FakeStt, RecordingSink } from "../testing/fakes/stages.js";
 import { seededRandom, systemClock } from "./clock.js";
-import type { TtsEvent, TtsRequest } from "./contracts/tts.js";
-import { Conversation, type DialoguePlan } from "./conversation.js";
+import { Conversation } from "./conversation.js";
+import { micMs as ms, mirroringPlan as plan, RecordedVoiceTts } from "../testing/recorded-voice.js";
 import { room } from "../testing/echo-room.js";
 import { Visit } from "./visit.js";
 
-const ms = (n: number) => Math.round((n * MIC_SAMPLE_RATE) / 1000);
-const plan: DialoguePlan = {
-  maxConversationMs: 300_000,
-  phaseFor: () => ({ id: "mirroring", farewell: false }),
-  systemPrompt: () => "be a mirror",
-  extractFacts: () => [],
-};
 
-/** Speaks every sentence with the same recorded voice (flite slt), in 20 ms chunks. */
-class RecordedVoiceTts extends FakeTts {
-  constructor(private readonly voice: Float32Array) {
-    super(0);
-  }
-  override async *synthesize(req: TtsRequest): AsyncIterable<TtsEvent> {
-    for (let i = 0; i < this.voice.length; i += MIC_FRAME_SAMPLES) {
-      if (req.signal.aborted) return;
-      yield { type: "audio", pcm: this.voice.slice(i, i + MIC_FRAME_SAMPLES), sampleRate: MIC_SAMPLE_RATE };
-      if (i % (MIC_FRAME_SAMPLES * 25) === 0) await new Promise((r) => setImmediate(r));
-    }
-  }
-}
 
 async function visitWithEcho(voice: Float32Array, delayMs: number, gain: number, visitor: Float32Array | null, visitorAtMs: number) {
   const visit = new Visit({ language: "en" });
