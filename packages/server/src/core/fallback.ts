@@ -1,5 +1,5 @@
 import { systemClock, type Clock, type Random } from "./clock.js";
-import type { Health, StageInfo } from "./contracts/common.js";
+import type { Health, Lifecycle, StageInfo } from "./contracts/common.js";
 import type { Llm, LlmEvent, LlmRequest } from "./contracts/llm.js";
 import { ProviderError, isAbort, toProviderError } from "./errors.js";
 
@@ -369,10 +369,10 @@ function combinedLanguages(providers: readonly Llm[]): StageInfo["languages"] {
 }
 
 /** Lifecycle of a group: ready when any member is (the others are what fallbacks are for). */
-function groupLifecycle(
-  members: readonly Llm[],
-  skipped: (member: Llm) => string | undefined = () => undefined,
-): Required<Pick<Llm, "warmup" | "health" | "close">> {
+export function groupLifecycle<M extends Lifecycle & { readonly info: StageInfo }>(
+  members: readonly M[],
+  skipped: (member: M) => string | undefined = () => undefined,
+): Required<Lifecycle> {
   return {
     async warmup() {
       const results = await Promise.allSettled(members.map(async (m) => m.warmup?.()));

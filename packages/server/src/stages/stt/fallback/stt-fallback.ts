@@ -4,8 +4,9 @@
  * one) hands the whole utterance so far to the next, which then gets the rest live. Partials pass through. The
  * kept audio is zeroed when the utterance is done.
  */
-import type { Health, StageInfo } from "../../../core/contracts/common.js";
+import type { StageInfo } from "../../../core/contracts/common.js";
 import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../../../core/contracts/stt.js";
+import { groupLifecycle } from "../../../core/fallback.js";
 import { ProviderError, isAbort, toProviderError } from "../../../core/errors.js";
 
 export interface SttFallbackOptions {
@@ -92,25 +93,6 @@ export function withSttFallback(providers: readonly Stt[], opts: SttFallbackOpti
     info,
     capabilities: { streaming: first.capabilities.streaming, partials: first.capabilities.partials, sampleRate: 16000 },
     open,
-    async warmup() {
-      const results = await Promise.allSettled(providers.map(async (p) => p.warmup?.()));
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed.length === providers.length && failed[0]) throw failed[0].reason;
-    },
-    async health(): Promise<Health> {
-      const reports = await Promise.all(
-        providers.map(async (p) => {
-          try {
-            return { id: p.info.id, ...((await p.health?.()) ?? { ok: true, detail: "no health check" }) };
-          } catch (err) {
-            return { id: p.info.id, ok: false, detail: err instanceof Error ? err.name : "error" };
-          }
-        }),
-      );
-      return { ok: reports.some((r) => r.ok), detail: reports.map((r) => `${r.id}: ${r.ok ? "ok" : "down"} (${r.detail})`).join("; ") };
-    },
-    async close() {
-      await Promise.allSettled(providers.map(async (p) => p.close?.()));
-    },
+    ...groupLifecycle(providers),
   };
 }

@@ -8,9 +8,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Language } from "@mirror/protocol";
-import type { Health, StageInfo } from "../../../core/contracts/common.js";
+import type { StageInfo } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
-import { fallbackStream } from "../../../core/fallback.js";
+import { fallbackStream, groupLifecycle } from "../../../core/fallback.js";
 import { AbortedError, ProviderError, throwIfAborted } from "../../../core/errors.js";
 import { StreamResampler } from "../../../audio/pcm.js";
 import { raceAbort } from "../shared/race-abort.js";
@@ -167,28 +167,7 @@ export function withTtsFallback(providers: readonly Tts[], opts: TtsFallbackOpti
       );
     },
 
-    async warmup() {
-      const results = await Promise.allSettled(providers.map(async (p) => p.warmup?.()));
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed.length === providers.length && failed[0]) throw failed[0].reason;
-    },
-
-    async health(): Promise<Health> {
-      const reports = await Promise.all(
-        providers.map(async (p) => {
-          try {
-            return { id: p.info.id, ...((await p.health?.()) ?? { ok: true, detail: "no health check" }) };
-          } catch (err) {
-            return { id: p.info.id, ok: false, detail: err instanceof Error ? err.message : String(err) };
-          }
-        }),
-      );
-      return { ok: reports.some((r) => r.ok), detail: reports.map((r) => `${r.id}: ${r.ok ? "ok" : "down"} (${r.detail})`).join("; ") };
-    },
-
-    async close() {
-      await Promise.allSettled(providers.map(async (p) => p.close?.()));
-    },
+    ...groupLifecycle(providers),
   };
 }
 
