@@ -14,13 +14,11 @@ import type { Language } from "@mirror/protocol";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
-import { StreamResampler } from "../../../audio/pcm.js";
-import { WavStreamDecoder } from "../../../audio/wav-stream.js";
 import { PrivateFiles } from "../shared/private-files.js";
-import { timedStream } from "../../../core/stream-timeouts.js";
-import { asSynthesisError, chunked, remoteProfile, sentencePipeline, wipeState } from "../shared/remote.js";
+import { asSynthesisError, remoteProfile, sentencePipeline, wipeState } from "../shared/remote.js";
 import { splitForRequests } from "../shared/text.js";
 import { F5_SAMPLE_RATE, prepareF5Reference } from "./reference.js";
+import { createAudioFileFetcher, decodeAudioFile, type AudioFileRequest } from "./gradio-audio-file.js";
 
 export interface F5GradioTtsOptions {
   /** app URL, e.g. http://gpu-box:7860 (or a Space id like "mrfakename/E2-F5-TTS") */
@@ -65,6 +63,11 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   const idleMs = opts.idleTimeoutMs ?? 10_000;
+  /** origins of the app's config root: the token goes to them only */
+  const appOrigins = new Set<string>();
+  const audioFiles = createAudioFileFetcher(PROVIDER, (url): Record<string, string> =>
+    opts.hfToken && appOrigins.has(url.origin) ? { authorization: `Bearer ${opts.hfToken}` } : {},
+  );
 
   const connect = (): Promise<Client> => {
     if (client) return client;
@@ -75,6 +78,7 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
       () => new ProviderError(PROVIDER, `no app config within ${connectTimeoutMs} ms (timeout)`, { retryable: true }),
     );
     client = connecting;
+    connecting.then((c: Client) => c.config?.root && appOrigins.add(new URL(c.config.root).origin)).catch(() => undefined);
     connecting.catch(() => {
       if (client === connecting) client = null;
     });
@@ -134,7 +138,11 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
     }
   };
 
-  const sentence = async (state: GradioState, text: string, turn: AbortSignal): Promise<string> => {
+  /** One sentence: the job, then its audio file's download started at once (it may wait while the previous one plays). */
+  const sentence = async (state: GradioState, text: string, turn: AbortSignal): Promise<AudioFileRequest> =>
+    audioFiles.start(await sentenceUrl(state, text, turn), turn);
+
+  const sentenceUrl = async (state: GradioState, text: string, turn: AbortSignal): Promise<string> => {
     const limit = AbortSignal.timeout(requestTimeoutMs);
     const signal = AbortSignal.any([turn, limit]);
     const timedOut = (err: unknown): unknown => {
@@ -144,6 +152,7 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
       return new ProviderError(PROVIDER, `no audio file within ${requestTimeoutMs} ms (timeout)`, { retryable: true, cause: err });
     };
     const c = await connect();
+    if (c.config?.root) audioFiles.preconnect(c.config.root);
     try {
       return await generate(c, state, text, signal, false);
     } catch (err) {
@@ -158,8 +167,8 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
     const state = stateOf(req.voice);
     if (!state) throw new ProviderError(PROVIDER, "voice was forgotten or belongs to another provider", { retryable: true });
     try {
-      for await (const url of sentencePipeline(splitForRequests(req.text), (piece, signal) => sentence(state, piece, signal), req.signal)) {
-        yield* download(url, req.signal, idleMs);
+      for await (const file of sentencePipeline(splitForRequests(req.text), (piece, signal) => sentence(state, piece, signal), req.signal)) {
+        yield* decodeAudioFile(PROVIDER, file, req.signal, { idleMs, sampleRate: F5_SAMPLE_RATE, chunk: CHUNK });
       }
     } catch (err) {
       throw asSynthesisError(PROVIDER, err, req.signal);
@@ -216,32 +225,10 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
 
     async close() {
       await dropClient();
+      audioFiles.close();
       await files.removeAll();
     },
   };
-}
-
-/** Streams the result file: the first samples play while the rest downloads. */
-async function* download(url: string, signal: AbortSignal, idleMs: number): AsyncGenerator<TtsEvent> {
-  const body = timedStream(PROVIDER, signal, { firstItemMs: idleMs, idleMs }, async (s) => {
-    const res = await fetch(url, { signal: s });
-    if (!res.ok || !res.body) throw new ProviderError(PROVIDER, `audio download: HTTP ${res.status}`, { retryable: true, status: res.status });
-    return res.body;
-  });
-  const wav = new WavStreamDecoder();
-  let resampler: StreamResampler | null = null;
-  for await (const bytes of body) {
-    let pcm = wav.push(bytes as Uint8Array);
-    if (pcm.length === 0) continue;
-    if (wav.sampleRate !== F5_SAMPLE_RATE) {
-      resampler ??= new StreamResampler(wav.sampleRate ?? F5_SAMPLE_RATE, F5_SAMPLE_RATE);
-      pcm = resampler.push(pcm);
-    }
-    for (const part of chunked(pcm, CHUNK)) {
-      throwIfAborted(signal);
-      yield { type: "audio", pcm: part, sampleRate: F5_SAMPLE_RATE };
-    }
-  }
 }
 
 function stateOf(voice: VoiceProfile): GradioState | null {
