@@ -146,7 +146,8 @@ export const F5_GRADIO_TARGET: FaultTarget = {
       "HTTP 503": { classes: ["other", "timeout"] },
       "malformed body": { match: audioFile, classes: ["malformed", "timeout"], lingers: GRADIO_LINGERS },
       "wrong content type": { match: queueJoin, classes: ["other", "malformed", "timeout"], lingers: GRADIO_LINGERS },
-      "truncated stream": { match: audioFile, classes: ["truncated", "reset", "timeout"] },
+      // a cut-off file may surface only when the job limit fires, and then the queue stream is left open as above
+      "truncated stream": { match: audioFile, classes: ["truncated", "reset", "timeout"], lingers: GRADIO_LINGERS },
       "slow-loris": { match: audioFile, lingers: GRADIO_LINGERS },
     },
   }),
