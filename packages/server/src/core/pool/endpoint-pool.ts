@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
+import type { Lifecycle } from "../contracts/common.js";
 import { ProviderError, isAbort, throwIfAborted, toProviderError } from "../errors.js";
 
 /** One server of a pool (a GPU box running F5, vLLM, whisper…): `target` is the provider bound to it. */
@@ -376,4 +377,23 @@ export async function* withLease<T, E>(pool: EndpointPool<T>, o: WithLeaseOption
       lease.release(outcome);
     }
   }
+}
+
+/** The lifecycle of a provider made of a pool: warm every endpoint then start probing, healthy while one is up. */
+export function poolLifecycle<T extends Lifecycle>(pool: EndpointPool<T>): Required<Lifecycle> {
+  return {
+    async warmup() {
+      await Promise.all(pool.endpoints.map((e) => e.target.warmup?.()));
+      pool.start();
+    },
+    async health() {
+      const snap = pool.snapshot();
+      const up = snap.endpoints.filter((e) => e.up).length;
+      return { ok: up > 0, detail: `${up}/${snap.endpoints.length} endpoints up, ${snap.queued} queued` };
+    },
+    async close() {
+      pool.stop();
+      await Promise.all(pool.endpoints.map((e) => e.target.close?.()));
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { Llm, LlmEvent, LlmRequest } from "../contracts/llm.js";
-import { withLease, type EndpointPool } from "./endpoint-pool.js";
+import { poolLifecycle, withLease, type EndpointPool } from "./endpoint-pool.js";
 
 /**
  * One LLM over a pool of servers of the same kind (e.g. several vLLM or llama.cpp servers). The servers
@@ -16,19 +16,7 @@ export function createPooledLlm(pool: EndpointPool<Llm>): Llm {
   return {
     info: { ...first.info, id },
     capabilities: first.capabilities,
-    async warmup() {
-      await Promise.all(pool.endpoints.map((e) => e.target.warmup?.()));
-      pool.start();
-    },
-    async health() {
-      const snap = pool.snapshot();
-      const up = snap.endpoints.filter((e) => e.up).length;
-      return { ok: up > 0, detail: `${up}/${snap.endpoints.length} endpoints up, ${snap.queued} queued` };
-    },
     stream,
-    async close() {
-      pool.stop();
-      await Promise.all(pool.endpoints.map((e) => e.target.close?.()));
-    },
+    ...poolLifecycle(pool),
   };
 }

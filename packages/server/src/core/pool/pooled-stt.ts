@@ -1,5 +1,5 @@
 import type { Stt, SttEvent, SttStream, SttStreamOptions } from "../contracts/stt.js";
-import { withLease, type EndpointPool } from "./endpoint-pool.js";
+import { poolLifecycle, withLease, type EndpointPool } from "./endpoint-pool.js";
 
 /**
  * One STT over a pool of batch transcription servers (e.g. several Whisper servers). The utterance is kept until
@@ -42,18 +42,6 @@ export function createPooledStt(pool: EndpointPool<Stt>): Stt {
         })(),
       };
     },
-    async warmup() {
-      await Promise.all(pool.endpoints.map((e) => e.target.warmup?.()));
-      pool.start();
-    },
-    async health() {
-      const snap = pool.snapshot();
-      const up = snap.endpoints.filter((e) => e.up).length;
-      return { ok: up > 0, detail: `${up}/${snap.endpoints.length} endpoints up, ${snap.queued} queued` };
-    },
-    async close() {
-      pool.stop();
-      await Promise.all(pool.endpoints.map((e) => e.target.close?.()));
-    },
+    ...poolLifecycle(pool),
   };
 }
