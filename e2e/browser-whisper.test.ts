@@ -4,16 +4,13 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserSttRuntimeFiles, buildWebAssets } from "@mirror/web";
-import { systemClock } from "../packages/server/src/core/clock.js";
 import type { SttEvent } from "../packages/server/src/core/contracts/stt.js";
-import { startServer, type RunningServer, type WebAsset } from "../packages/server/src/http/server.js";
-import { MetricsObserver } from "../packages/server/src/observers/metrics.js";
-import { createDialoguePlan } from "../packages/server/src/script/plan.js";
+import type { RunningServer, WebAsset } from "../packages/server/src/http/server.js";
 import type { VisitSession } from "../packages/server/src/session/visit-session.js";
 import { BrowserWhisperHub } from "../packages/server/src/stages/stt/browser-whisper/index.js";
-import { createEnergyVad } from "../packages/server/src/stages/vad/energy/index.js";
 import { launchKioskBrowser, writeFakeMic } from "../packages/server/src/testing/browser.js";
-import { FakeLipsync, FakeLlm, FakeStt, FakeTts } from "../packages/server/src/testing/fakes/stages.js";
+import { startBrowserWhisperServer } from "../packages/server/src/testing/browser-whisper-server.js";
+import { FakeStt } from "../packages/server/src/testing/fakes/stages.js";
 import { writeTinyWhisper } from "../packages/server/src/testing/tiny-whisper/tiny-whisper.js";
 import { drawFaces, encodeY4m } from "../scripts/lib/face-image.js";
 
@@ -41,19 +38,7 @@ const running: Running[] = [];
 async function startEarsServer(modelDir: string): Promise<Running> {
   const fallback = new FakeStt(SERVER_TEXT, 5);
   const hub = new BrowserWhisperHub({ modelDir, model: "tiny-whisper", maxNewTokens: 12, requestTimeoutMs: 20_000, runtimeFiles: browserSttRuntimeFiles(), fallbackId: fallback.info.id });
-  const server = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    assets,
-    metrics: new MetricsObserver(),
-    session: {
-      providers: { vad: createEnergyVad(), stt: fallback, llm: new FakeLlm(undefined, 1), tts: new FakeTts(0), lipsync: new FakeLipsync(), browserStt: hub },
-      plan: createDialoguePlan(),
-      clock: systemClock,
-      random: Math.random,
-      language: "en",
-    },
-  });
+  const server = await startBrowserWhisperServer({ assets, hub, fallback, llmDelayMs: 1, language: "en" });
   const r = { server, hub, fallback };
   running.push(r);
   return r;

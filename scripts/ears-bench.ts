@@ -13,14 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { browserSttRuntimeFiles, buildWebAssets } from "@mirror/web";
-import { systemClock } from "../packages/server/src/core/clock.js";
-import { startServer } from "../packages/server/src/http/server.js";
-import { MetricsObserver } from "../packages/server/src/observers/metrics.js";
-import { createDialoguePlan } from "../packages/server/src/script/plan.js";
 import { BrowserWhisperHub } from "../packages/server/src/stages/stt/browser-whisper/index.js";
-import { createEnergyVad } from "../packages/server/src/stages/vad/energy/index.js";
 import { launchKioskBrowser, writeFakeMic } from "../packages/server/src/testing/browser.js";
-import { FakeLipsync, FakeLlm, FakeStt, FakeTts } from "../packages/server/src/testing/fakes/stages.js";
+import { startBrowserWhisperServer } from "../packages/server/src/testing/browser-whisper-server.js";
+import { FakeStt } from "../packages/server/src/testing/fakes/stages.js";
 import { writeTinyWhisper } from "../packages/server/src/testing/tiny-whisper/tiny-whisper.js";
 import { drawFaces, encodeY4m } from "./lib/face-image.js";
 
@@ -52,18 +48,7 @@ const rows: string[] = [];
 for (const device of values.devices.split(",").map((d) => d.trim()) as Array<"wasm" | "webgpu">) {
   const fallback = new FakeStt("(server)");
   const hub = new BrowserWhisperHub({ modelDir, dtype: values.dtype, device, maxNewTokens: Number(values["max-new-tokens"]), requestTimeoutMs: 120_000, runtimeFiles: browserSttRuntimeFiles() });
-  const server = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    assets,
-    metrics: new MetricsObserver(),
-    session: {
-      providers: { vad: createEnergyVad(), stt: fallback, llm: new FakeLlm(), tts: new FakeTts(0), lipsync: new FakeLipsync(), browserStt: hub },
-      plan: createDialoguePlan(),
-      clock: systemClock,
-      random: Math.random,
-    },
-  });
+  const server = await startBrowserWhisperServer({ assets, hub, fallback });
   const browser = await launchKioskBrowser({ video, audio, dir: tmp, extraArgs: device === "webgpu" ? ["--enable-unsafe-webgpu"] : [] });
   try {
     const page = await browser.newPage();

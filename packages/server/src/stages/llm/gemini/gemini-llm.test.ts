@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Llm, LlmEvent } from "../../../core/contracts/llm.js";
 import { ProviderError } from "../../../core/errors.js";
 import { contractRequest, llmContract } from "../../../testing/contracts/llm.contract.js";
+import { remoteLlmContract } from "../../../testing/contracts/remote-llm.contract.js";
 import { startGeminiFake } from "../../../testing/fakes/gemini-fake.js";
 import type { FakeLlmServer } from "../../../testing/fakes/sse-fake.js";
 import { createGeminiLlm } from "./gemini-llm.js";
@@ -23,6 +24,13 @@ afterAll(async () => {
 const gemini = (server: () => FakeLlmServer, apiKey = KEY): Llm => createGeminiLlm({ apiKey, baseUrl: server().baseUrl, model: "gemini-2.0-flash" });
 
 llmContract("gemini (official client → local fake)", () => gemini(() => fake), { failing: () => gemini(() => broken) });
+remoteLlmContract("gemini (official client → local fake)", {
+  fake: () => fake,
+  make: (apiKey) => gemini(() => fake, apiKey),
+  wrongKey: { key: "wrong-key-123", status: 400 },
+  startFake: () => startGeminiFake(FAST, { apiKey: KEY }),
+  makeAt: (baseUrl) => createGeminiLlm({ apiKey: KEY, baseUrl, model: "gemini-2.0-flash" }),
+});
 
 // The real service, only when asked for: MIRROR_TEST_LIVE=1 GEMINI_API_KEY=… (never in CI, which has no network).
 const live = process.env.MIRROR_TEST_LIVE === "1" ? process.env.GEMINI_API_KEY : undefined;
@@ -60,54 +68,6 @@ describe("gemini provider", () => {
     const before = fake.requests.length;
     for await (const e of gemini(() => fake).stream(contractRequest("nl", new AbortController().signal, { greeting: true }))) void e;
     expect(fake.requests[before]?.userText).toMatch(/De bezoeker is net voor je gaan zitten/);
-  });
-
-  it("an aborted turn closes the upstream request", async () => {
-    fake.set({ tokensPerSecond: 20 });
-    const controller = new AbortController();
-    const before = fake.requests.length;
-    const events: LlmEvent[] = [];
-    for await (const e of gemini(() => fake).stream(contractRequest("en", controller.signal))) {
-      events.push(e);
-      controller.abort();
-    }
-    await new Promise((r) => setTimeout(r, 50));
-    fake.reset();
-    expect(events).toHaveLength(1);
-    expect(fake.requests[before]?.aborted).toBe(true);
-  });
-
-  it("a mid-stream error event is a ProviderError after the words already streamed", async () => {
-    fake.set({ errorAfterTokens: 4 });
-    const events: LlmEvent[] = [];
-    const error = await (async () => {
-      for await (const e of gemini(() => fake).stream(contractRequest("en", new AbortController().signal))) events.push(e);
-    })().catch((err: unknown) => err);
-    fake.reset();
-    expect(events.filter((e) => e.type === "text-delta")).toHaveLength(4);
-    expect(error).toBeInstanceOf(ProviderError);
-  });
-
-  it("a malformed chunk is a ProviderError", async () => {
-    fake.set({ malformedAfterTokens: 2 });
-    const error = await run(gemini(() => fake)).catch((err: unknown) => err);
-    fake.reset();
-    expect(error).toBeInstanceOf(ProviderError);
-  });
-
-  it("a wrong key is a non-retryable ProviderError that does not quote the key", async () => {
-    const error = await run(gemini(() => fake, "wrong-key-123")).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).retryable).toBe(false);
-    expect((error as ProviderError).status).toBe(400);
-    expect(String((error as Error).message)).not.toContain("wrong-key-123");
-  });
-
-  it("overload (429/503) is retryable", async () => {
-    fake.set({ failStatus: 503 });
-    const error = await run(gemini(() => fake)).catch((err: unknown) => err);
-    fake.reset();
-    expect((error as ProviderError).retryable).toBe(true);
   });
 
   it("refuses to start without a key", () => {

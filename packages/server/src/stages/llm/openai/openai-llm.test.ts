@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Llm, LlmEvent } from "../../../core/contracts/llm.js";
-import { ProviderError } from "../../../core/errors.js";
 import { contractRequest, llmContract } from "../../../testing/contracts/llm.contract.js";
+import { remoteLlmContract } from "../../../testing/contracts/remote-llm.contract.js";
 import { startOpenAiFake } from "../../../testing/fakes/openai-fake.js";
 import type { FakeLlmServer } from "../../../testing/fakes/sse-fake.js";
 import { createOpenAiLlm } from "./openai-llm.js";
@@ -23,6 +23,13 @@ afterAll(async () => {
 const openai = (server: () => FakeLlmServer, apiKey = KEY): Llm => createOpenAiLlm({ apiKey, baseUrl: `${server().baseUrl}/v1`, model: "llama3.2:3b" });
 
 llmContract("openai-compatible (official client → local fake)", () => openai(() => fake), { failing: () => openai(() => broken) });
+remoteLlmContract("openai-compatible (official client → local fake)", {
+  fake: () => fake,
+  make: (apiKey) => openai(() => fake, apiKey),
+  wrongKey: { key: "sk-wrong-123", status: 401 },
+  startFake: () => startOpenAiFake(FAST),
+  makeAt: (baseUrl) => createOpenAiLlm({ baseUrl: `${baseUrl}/v1`, model: "m" }),
+});
 
 // A real server, only when asked for: MIRROR_TEST_LIVE=1 OPENAI_BASE_URL=http://ollama:11434/v1 MIRROR_OPENAI_MODEL=…
 const liveUrl = process.env.MIRROR_TEST_LIVE === "1" ? process.env.OPENAI_BASE_URL : undefined;
@@ -54,61 +61,5 @@ describe("openai-compatible provider", () => {
     expect(req?.userText).toBe("I love sailing on the lake with my father.");
     expect(req?.body.max_tokens).toBe(120);
     expect(req?.completed).toBe(true);
-  });
-
-  it("an aborted turn closes the upstream request", async () => {
-    fake.set({ tokensPerSecond: 20 });
-    const controller = new AbortController();
-    const before = fake.requests.length;
-    const events: LlmEvent[] = [];
-    for await (const e of openai(() => fake).stream(contractRequest("en", controller.signal))) {
-      events.push(e);
-      controller.abort();
-    }
-    await new Promise((r) => setTimeout(r, 50));
-    fake.reset();
-    expect(events).toHaveLength(1);
-    expect(fake.requests[before]?.aborted).toBe(true);
-  });
-
-  it("a mid-stream error is a ProviderError after the words already streamed", async () => {
-    fake.set({ errorAfterTokens: 3 });
-    const events: LlmEvent[] = [];
-    const error = await (async () => {
-      for await (const e of openai(() => fake).stream(contractRequest("en", new AbortController().signal))) events.push(e);
-    })().catch((err: unknown) => err);
-    fake.reset();
-    expect(events.filter((e) => e.type === "text-delta")).toHaveLength(3);
-    expect(error).toBeInstanceOf(ProviderError);
-  });
-
-  it("a malformed chunk is a ProviderError, and nothing of it is printed", async () => {
-    fake.set({ malformedAfterTokens: 2 });
-    const printed: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => printed.push(args);
-    const error = await run(openai(() => fake))
-      .catch((err: unknown) => err)
-      .finally(() => (console.error = original));
-    fake.reset();
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(printed).toEqual([]);
-  });
-
-  it("a wrong key is a non-retryable ProviderError that does not quote the key", async () => {
-    const error = await run(openai(() => fake, "sk-wrong-123")).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).retryable).toBe(false);
-    expect((error as ProviderError).status).toBe(401);
-    expect(String((error as Error).message)).not.toContain("sk-wrong-123");
-  });
-
-  it("a server that cannot be reached is retryable", async () => {
-    const gone = await startOpenAiFake();
-    const url = gone.baseUrl;
-    await gone.close();
-    const error = await run(createOpenAiLlm({ baseUrl: `${url}/v1`, model: "m" })).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).retryable).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { guardedSynthesis } from "../shared/engine-stream.js";
+import { wipeState } from "../shared/wipe-state.js";
 import { raceAbort } from "../shared/race-abort.js";
 import { designEq, eqCurve, levelMatchedEq, StreamingFir } from "../../../audio/fir.js";
 import { resampleSinc } from "../../../audio/resample.js";
@@ -156,9 +157,7 @@ export function createEspeakTts(opts: EspeakTtsOptions = {}): Tts {
     },
 
     forgetVoice(voice: VoiceProfile): Promise<void> {
-      const state = voice.state as Record<string, unknown>;
-      if (state.eq instanceof Float32Array) state.eq.fill(0);
-      for (const key of Object.keys(state)) delete state[key];
+      wipeState(voice);
       return Promise.resolve();
     },
 

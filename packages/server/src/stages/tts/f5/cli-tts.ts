@@ -14,9 +14,10 @@ import { AbortedError, ProviderError, throwIfAborted } from "../../../core/error
 import { resampleSinc } from "../../../audio/resample.js";
 import { decodeWav } from "../../../audio/wav.js";
 import { PrivateFiles } from "../shared/private-files.js";
-import { asSynthesisError, chunked, remoteProfile, sentencePipeline, wipeState } from "../shared/remote.js";
+import { asSynthesisError, chunked, remoteProfile, sentencePipeline } from "../shared/remote.js";
+import { wipeState } from "../shared/wipe-state.js";
 import { splitForRequests } from "../shared/text.js";
-import { F5_SAMPLE_RATE, prepareF5Reference } from "./reference.js";
+import { F5_SAMPLE_RATE, writeF5Reference } from "./reference.js";
 
 export interface F5CliTtsOptions {
   /** default "f5-tts_infer-cli" (on PATH) */
@@ -89,9 +90,7 @@ export function createF5CliTts(opts: F5CliTtsOptions = {}): Tts {
 
     async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
       throwIfAborted(signal);
-      const ref = prepareF5Reference(sample);
-      const tempPath = await files.write("reference.wav", ref.wav);
-      ref.wav.fill(0);
+      const { ref, tempPath } = await writeF5Reference(files, sample);
       return remoteProfile(PROVIDER, sample, ref, { tempPath, refText: ref.text } satisfies CliState);
     },
 

@@ -15,9 +15,10 @@ import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { PrivateFiles } from "../shared/private-files.js";
-import { asSynthesisError, remoteProfile, sentencePipeline, wipeState } from "../shared/remote.js";
+import { asSynthesisError, remoteProfile, sentencePipeline } from "../shared/remote.js";
+import { wipeState } from "../shared/wipe-state.js";
 import { splitForRequests } from "../shared/text.js";
-import { F5_SAMPLE_RATE, prepareF5Reference } from "./reference.js";
+import { F5_SAMPLE_RATE, writeF5Reference } from "./reference.js";
 import { createAudioFileFetcher, decodeAudioFile, type AudioFileRequest } from "./gradio-audio-file.js";
 
 export interface F5GradioTtsOptions {
@@ -197,9 +198,7 @@ export function createF5GradioTts(opts: F5GradioTtsOptions): Tts {
 
     async cloneVoice(sample: VoiceSample, signal: AbortSignal): Promise<VoiceProfile> {
       throwIfAborted(signal);
-      const ref = prepareF5Reference(sample);
-      const tempPath = await files.write("reference.wav", ref.wav);
-      ref.wav.fill(0);
+      const { ref, tempPath } = await writeF5Reference(files, sample);
       const state: GradioState = { tempPath, refText: ref.text, uploaded: null };
       try {
         const c = await connect();

@@ -2,6 +2,7 @@ import type { VoiceSample } from "../../../core/contracts/tts.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { resampleSinc } from "../../../audio/resample.js";
 import { encodeWav } from "../../../audio/wav.js";
+import type { PrivateFiles } from "../shared/private-files.js";
 
 export const F5_SAMPLE_RATE = 24_000;
 /** F5-TTS clips references longer than this (preprocess_ref_audio_text), losing the transcript alignment. */
@@ -30,4 +31,12 @@ export function prepareF5Reference(sample: VoiceSample): F5Reference {
     medianF0Hz: measured.medianF0Hz,
     syllablesPerSecond: measured.syllablesPerSecond,
   };
+}
+
+/** The reference written to a private temp file (for servers that take a path), the in-memory copy zeroed. */
+export async function writeF5Reference(files: PrivateFiles, sample: VoiceSample): Promise<{ ref: F5Reference; tempPath: string }> {
+  const ref = prepareF5Reference(sample);
+  const tempPath = await files.write("reference.wav", ref.wav);
+  ref.wav.fill(0);
+  return { ref, tempPath };
 }

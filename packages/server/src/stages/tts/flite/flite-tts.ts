@@ -7,6 +7,7 @@ import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsCapabilities, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
 import { ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { guardedSynthesis } from "../shared/engine-stream.js";
+import { wipeState } from "../shared/wipe-state.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { designEq, eqCurve, levelMatchedEq, StreamingFir } from "../../../audio/fir.js";
 import { sampleAnalysis, sampleFeatures, sampleLtas } from "../../../audio/sample-memo.js";
@@ -151,9 +152,7 @@ export function createFliteTts(opts: FliteTtsOptions = {}): Tts & { unconverted(
     },
 
     forgetVoice(voice: VoiceProfile): Promise<void> {
-      const state = voice.state as Record<string, unknown>;
-      if (state.eq instanceof Float32Array) state.eq.fill(0);
-      for (const key of Object.keys(state)) delete state[key];
+      wipeState(voice);
       return Promise.resolve();
     },
 

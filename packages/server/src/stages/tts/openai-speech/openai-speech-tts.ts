@@ -16,7 +16,8 @@ import { resampleSinc } from "../../../audio/resample.js";
 import { analyzeVoice } from "../../../audio/analysis.js";
 import { encodeWav } from "../../../audio/wav.js";
 import { timedStream } from "../../../core/stream-timeouts.js";
-import { asSynthesisError, checkRawAudioType, remoteProfile, wipeState } from "../shared/remote.js";
+import { asSynthesisError, checkRawAudioType, remoteProfile } from "../shared/remote.js";
+import { wipeState } from "../shared/wipe-state.js";
 import { splitForRequests } from "../shared/text.js";
 
 export type ReferenceMode =

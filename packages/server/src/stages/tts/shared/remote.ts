@@ -20,15 +20,6 @@ export function remoteProfile(
   };
 }
 
-/** Empties a profile's state in place (buffers zeroed), so nothing biometric outlives forgetVoice. */
-export function wipeState(voice: VoiceProfile): void {
-  const state = voice.state as Record<string, unknown>;
-  for (const [key, value] of Object.entries(state)) {
-    if (ArrayBuffer.isView(value)) new Uint8Array(value.buffer, value.byteOffset, value.byteLength).fill(0);
-    delete state[key];
-  }
-}
-
 /** Normalizes a failure during synthesis: aborts stay aborts, everything else becomes a ProviderError. */
 export function asSynthesisError(provider: string, err: unknown, signal: AbortSignal): Error {
   if (isAbort(err, signal)) return err instanceof AbortedError ? err : new AbortedError(String(signal.reason ?? "aborted"));
