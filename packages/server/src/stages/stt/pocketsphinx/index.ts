@@ -4,6 +4,8 @@ import type { Health, StageInfo } from "../../../core/contracts/common.js";
 import type { Stt, SttCapabilities, SttEvent, SttStream, SttStreamOptions } from "../../../core/contracts/stt.js";
 import { ProviderError } from "../../../core/errors.js";
 import { loadSphinx } from "./binding.js";
+import { LmBoost } from "./boost.js";
+import type { LmBoostOptions } from "./boost.js";
 import type { Pointer, SphinxBinding } from "./binding.js";
 import { Pool } from "./pool.js";
 import { EventQueue } from "./queue.js";
@@ -33,6 +35,8 @@ export interface PocketSphinxOptions {
   maxDecoders?: number;
   /** audio between partial hypotheses (ms); default 100 */
   partialEveryMs?: number;
+  /** the experience's likely phrases (and names) interpolated with the general model: boost.ts */
+  boost?: LmBoostOptions;
 }
 
 interface Decoder {
@@ -43,7 +47,8 @@ interface Decoder {
 export class PocketSphinxStt implements Stt {
   readonly info: StageInfo = { id: ID, stage: "stt", languages: ["en"], local: true };
   readonly capabilities: SttCapabilities = { streaming: true, partials: true, sampleRate: 16000 };
-  private readonly o: Required<Omit<PocketSphinxOptions, "args">> & { args: Readonly<Record<string, string>> };
+  private readonly o: Required<Omit<PocketSphinxOptions, "args" | "boost">> & { args: Readonly<Record<string, string>> };
+  private readonly boost: LmBoost | null;
   private sphinx: SphinxBinding | null = null;
   private pool: Pool<Decoder> | null = null;
 
@@ -59,6 +64,19 @@ export class PocketSphinxStt implements Stt {
       maxDecoders: Math.max(1, opts.maxDecoders ?? 4),
       partialEveryMs: opts.partialEveryMs ?? 100,
     };
+    this.opts = opts;
+    this.boost = opts.boost ? new LmBoost(opts.boost) : null;
+  }
+
+  private readonly opts: PocketSphinxOptions;
+
+  /**
+   * A recognizer for one visit: the same models and phrases plus the visitor's names, on its own decoder (the
+   * dictionary and model then hold the name only as long as the visit does). Close it at the end of the visit.
+   */
+  forVisit(names: readonly string[]): PocketSphinxStt {
+    const boost: LmBoostOptions = { phrases: [], ...this.opts.boost, names: [...(this.opts.boost?.names ?? []), ...names] };
+    return new PocketSphinxStt({ ...this.opts, boost, maxDecoders: 1 });
   }
 
   async warmup(): Promise<void> {
@@ -112,6 +130,8 @@ export class PocketSphinxStt implements Stt {
     const sphinx = this.sphinx;
     const args: Record<string, string> = { "-hmm": this.o.hmm, "-lm": this.o.lm, "-dict": this.o.dict, ...this.o.args };
     delete args["-logfn"]; // see binding.ts: logging is silenced once per process
+    const boost = this.boost;
+    if (boost) delete args["-lm"]; // the boost reads the general model into its interpolated search instead
     this.pool = new Pool<Decoder>(
       async () => {
         const cfg = sphinx.config(args);
@@ -120,6 +140,13 @@ export class PocketSphinxStt implements Stt {
         if (!ps) {
           sphinx.freeConfig(cfg);
           throw new ProviderError(ID, `decoder failed to load the model (${this.o.hmm}, ${this.o.lm}, ${this.o.dict})`, { retryable: false });
+        }
+        try {
+          await boost?.apply(sphinx, ps, this.o.lm);
+        } catch (err) {
+          sphinx.free(ps);
+          sphinx.freeConfig(cfg);
+          throw err;
         }
         return { ps, cfg };
       },
