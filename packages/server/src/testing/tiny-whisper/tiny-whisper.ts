@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { seededRandom } from "../../core/clock.js";
 import { DataType, encodeModel, floatTensor, int64Tensor, type Graph, type ValueInfo } from "./onnx-writer.js";
 
 /**
@@ -35,17 +36,6 @@ function byteToUnicode(): string[] {
   let extra = 0;
   for (let b = 0; b < 256; b++) out.push(String.fromCharCode(printable(b) ? b : 256 + extra++));
   return out;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomWeights(n: number, scale: number, rand: () => number): Float32Array {
@@ -163,7 +153,7 @@ export function writeTinyWhisper(dir: string, o: TinyWhisperOptions = {}): strin
   const d = o.dModel ?? 64;
   const heads = o.heads ?? 2;
   if (d % heads !== 0) throw new Error("dModel must be a multiple of heads");
-  const rand = seeded(o.seed ?? 1);
+  const rand = seededRandom(o.seed ?? 1);
   mkdirSync(join(dir, "onnx"), { recursive: true });
   const json = (name: string, value: object) => writeFileSync(join(dir, name), JSON.stringify(value, null, 1));
   const eot = id("<|endoftext|>");

@@ -9,7 +9,10 @@ const ID = "stt/whisper-cpp";
 
 /** The part of @fugood/whisper.node's WhisperContext this provider uses. */
 export interface WhisperCppContext {
-  transcribeData(audio: ArrayBuffer, options: { language?: string; maxThreads?: number; temperature?: number }): { stop: () => Promise<void>; promise: Promise<{ result: string }> };
+  transcribeData(
+    audio: ArrayBuffer,
+    options: { language?: string; maxThreads?: number; temperature?: number; temperatureInc?: number },
+  ): { stop: () => Promise<void>; promise: Promise<{ result: string }> };
   release(): Promise<void>;
 }
 export type WhisperCppLoader = (modelPath: string) => Promise<WhisperCppContext>;
@@ -19,11 +22,26 @@ export interface WhisperCppOptions {
   modelPath: string;
   /** CPU threads per transcription; default 2 */
   threads?: number;
+  /**
+   * whisper.cpp re-decodes at a higher temperature when a result looks unreliable (its CLI default 0.2, up to 5
+   * more passes); default 0 here: one greedy pass, so a hard utterance cannot multiply the visitor's wait.
+   */
+  temperatureInc?: number;
+  /**
+   * How long one transcription may take: `limitMs.base` + `limitMs.perAudioSecond` × the utterance's length; default
+   * 10 s + 1 s per second of audio. The limit matters: when whisper.cpp fails inside a transcription, the binding
+   * never settles its promise (its error callback passes one argument where its resolver waits for two).
+   */
+  limitMs?: { base: number; perAudioSecond: number };
   /** injected in tests; default loads the prebuilt CPU binary from a local path (never a model URL) */
   load?: WhisperCppLoader;
 }
 
-type NativeModule = { WhisperContext: new (options: { filePath: string; useGpu: boolean }) => WhisperCppContext | Promise<WhisperCppContext> };
+type NativeModule = {
+  WhisperContext: (new (options: { filePath: string; useGpu: boolean }) => WhisperCppContext | Promise<WhisperCppContext>) & {
+    toggleNativeLog?: (enable: boolean, callback?: (level: string, text: string) => void) => void;
+  };
+};
 // only the CPU binary of @fugood/whisper.node (2.8 MB, optional: linux-x64); its wrapper would pull 250 MB of CUDA/Vulkan builds
 const NATIVE = `@fugood/node-whisper-${process.platform}-${process.arch}`;
 
@@ -34,6 +52,9 @@ const defaultLoader: WhisperCppLoader = async (modelPath) => {
   } catch (err) {
     throw new Error(`the prebuilt whisper.cpp binary ${NATIVE} is not installed for this platform`, { cause: err });
   }
+  // whisper.cpp prints its model details and progress to stderr unless a callback takes them (switching the log
+  // "off" only restores that default); the provider reports its own failures
+  native.WhisperContext.toggleNativeLog?.(true, () => undefined);
   return await new native.WhisperContext({ filePath: modelPath, useGpu: false });
 };
 
@@ -109,11 +130,19 @@ export class WhisperCppStt implements Stt {
         const audio = new Int16Array(total);
         chunks.reduce((at, c) => (audio.set(c, at), at + c.length), 0);
         chunks.length = 0;
+        if (isSilent(audio)) {
+          // Whisper writes text for silence ("Thank you."): nothing to hear is an empty final, without asking it
+          queue.push({ type: "final", text: "" });
+          queue.close();
+          return;
+        }
+        const limit = this.o.limitMs ?? { base: 10_000, perAudioSecond: 1_000 };
+        const limitMs = limit.base + (limit.perAudioSecond * audio.length) / 16_000;
         this.loaded()
           .then(async (ctx) => {
-            const job = ctx.transcribeData(audio.buffer, { language: opts.language, maxThreads: this.o.threads ?? 2, temperature: 0 });
+            const job = ctx.transcribeData(audio.buffer, { language: opts.language, maxThreads: this.o.threads ?? 2, temperature: 0, temperatureInc: this.o.temperatureInc ?? 0 });
             stop = job.stop;
-            const { result } = await job.promise;
+            const { result } = await withinLimit(job.promise, limitMs, () => void job.stop().catch(() => undefined));
             if (opts.signal.aborted) return;
             opts.signal.removeEventListener("abort", onAbort);
             queue.push({ type: "final", text: result.trim() });
@@ -126,6 +155,23 @@ export class WhisperCppStt implements Stt {
       },
     };
   }
+}
+
+/** Digital silence or a hum below -60 dBFS peak: no speech for Whisper to find. */
+function isSilent(pcm: Int16Array): boolean {
+  for (const v of pcm) if (v > 32 || v < -32) return false;
+  return true;
+}
+
+function withinLimit<T>(work: Promise<T>, limitMs: number, onLimit: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onLimit();
+      reject(new ProviderError(ID, `whisper.cpp gave no result within ${Math.round(limitMs)} ms`, { retryable: true }));
+    }, limitMs);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export function createWhisperCppStt(opts: WhisperCppOptions): WhisperCppStt {

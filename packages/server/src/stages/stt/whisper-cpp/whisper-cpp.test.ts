@@ -1,14 +1,17 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MirrorConfig } from "../../../config/config.js";
 import { ProviderError } from "../../../core/errors.js";
-import { collect } from "../../../testing/contracts/stt.contract.js";
+import { collect, sttContract, synthesizeSpeech } from "../../../testing/contracts/stt.contract.js";
+import { tinyGgmlToken, writeTinyGgmlWhisper } from "../../../testing/tiny-whisper/tiny-whisper-ggml.js";
 import { createWhisperCppStt } from "./index.js";
 
-// No ggml Whisper model can be had here (no npm or Debian package ships one): these tests cover loading with the
-// real prebuilt binary and its error paths; recognition itself is untested until an operator provides a model.
+// No trained ggml Whisper model can be had here (no npm or Debian package ships one). The real prebuilt binary is
+// tested on its error paths and on a tiny random-weight model these tests write (testing/tiny-whisper): it loads and
+// runs the whole encoder/decoder on real audio, so everything but recognition quality is exercised.
 describe("whisper.cpp in-process (@fugood/node-whisper-linux-x64, prebuilt CPU binary)", () => {
   let dir = "";
   beforeAll(async () => {
@@ -72,8 +75,8 @@ describe("whisper.cpp in-process (@fugood/node-whisper-linux-x64, prebuilt CPU b
       }),
     });
     const stream = stt.open({ language: "nl", signal: new AbortController().signal });
-    stream.push(new Int16Array(512));
-    stream.push(new Int16Array(512));
+    stream.push(new Int16Array(512).fill(900));
+    stream.push(new Int16Array(512).fill(-900));
     stream.end();
     expect(await collect(stream, 5_000)).toEqual([{ type: "final", text: "hallo daar" }]);
     expect(calls).toEqual([{ samples: 1024, language: "nl" }]);
@@ -84,5 +87,66 @@ describe("whisper.cpp in-process (@fugood/node-whisper-linux-x64, prebuilt CPU b
     const stt = (v: unknown) => MirrorConfig.safeParse({ stages: { stt: v } });
     expect(stt({ provider: "whisper-cpp" }).success).toBe(false);
     expect(stt({ provider: "whisper-cpp", whisperCpp: { modelPath: "/models/ggml-tiny.en.bin" } }).success).toBe(true);
+  });
+});
+
+// A small, quick configuration of the generated model: the whole suite's transcriptions take well under a second each.
+const TINY = { state: 32, heads: 1, layers: 1 };
+const tinyDir = mkdtempSync(join(tmpdir(), "mirror-tiny-ggml-"));
+const tinyModel = join(tinyDir, "ggml-tiny-random.bin");
+writeTinyGgmlWhisper(tinyModel, TINY);
+afterAll(() => rmSync(tinyDir, { recursive: true, force: true }));
+
+// The contract's word-error bounds are meaningless for random weights (the text is nonsense by design); everything
+// else in it (one final, last; silence; aborts; two streams) holds for the real binary.
+sttContract("whisper.cpp (real binary, tiny random-weight model)", () => createWhisperCppStt({ modelPath: tinyModel }), {
+  utterances: ["hello mirror", "I love sailing on the lake"],
+  maxWer: Number.POSITIVE_INFINITY,
+  maxMeanWer: Number.POSITIVE_INFINITY,
+  timeoutMs: 30_000,
+});
+
+describe("whisper.cpp with a generated model (real binary)", () => {
+  const vocabulary = new Set(Array.from({ length: 50_257 }, (_, id) => tinyGgmlToken(id).trim()));
+
+  it("the text comes out of the model: only its vocabulary, the same audio gives the same text, en and nl", async () => {
+    const stt = createWhisperCppStt({ modelPath: tinyModel });
+    const pcm = await synthesizeSpeech("my name is Anna and I am a designer", tinyDir);
+    const finals: string[] = [];
+    for (const language of ["en", "en", "nl"] as const) {
+      const stream = stt.open({ language, signal: new AbortController().signal });
+      stream.push(pcm);
+      stream.end();
+      const events = await collect(stream, 30_000);
+      expect(events).toHaveLength(1);
+      finals.push(events[0]?.type === "final" ? events[0].text : "(none)");
+    }
+    await stt.close();
+    expect(finals[0]).not.toBe("");
+    for (const word of finals.join(" ").split(/\s+/).filter(Boolean)) expect(vocabulary.has(word), word).toBe(true);
+    expect(finals[1]).toBe(finals[0]);
+    expect((await stt.health()).ok).toBe(true);
+  });
+
+  it("whisper.cpp failing inside a transcription (the binding then never settles): a retryable ProviderError at the limit, and the model still serves", async () => {
+    const broken = join(tinyDir, "ggml-no-space-token.bin");
+    writeTinyGgmlWhisper(broken, { ...TINY, withoutSpaceToken: true });
+    const stt = createWhisperCppStt({ modelPath: broken, limitMs: { base: 1_500, perAudioSecond: 0 } });
+    const stream = stt.open({ language: "en", signal: new AbortController().signal });
+    stream.push(new Int16Array(16_000).map((_, i) => Math.round(6000 * Math.sin(i / 7))));
+    const t0 = performance.now();
+    stream.end();
+    const err = await collect(stream, 20_000).then(() => null, (e: unknown) => e);
+    const waited = performance.now() - t0;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/no result within 1500 ms/);
+    expect(waited).toBeGreaterThanOrEqual(1_400);
+    expect(waited).toBeLessThan(10_000);
+    const empty = stt.open({ language: "en", signal: new AbortController().signal });
+    empty.push(new Int16Array(8_000));
+    empty.end();
+    expect(await collect(empty, 5_000)).toEqual([{ type: "final", text: "" }]);
+    await stt.close();
   });
 });
