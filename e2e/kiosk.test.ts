@@ -99,6 +99,8 @@ async function mouthCrop(): Promise<Buffer> {
   return page.screenshot({
     clip: { x: box.x + box.width * 0.3, y: box.y + box.height * 0.62, width: box.width * 0.4, height: box.height * 0.22 },
     type: "png",
+    // a screenshot waits for a frame from the software GPU, which a loaded 2-core machine can hold up for long
+    timeout: 90_000,
   });
 }
 

@@ -32,7 +32,9 @@ ttsContract("f5-sidecar (fake sidecar)", async () => {
 });
 
 ttsContract("f5-gradio (fake app, official @gradio/client)", async () => {
-  const fake = await startF5GradioFake({ inferenceMs: 5 });
+  // each sentence is its own Gradio job; 80 ms of inference keeps "first audio before half the total" about the
+  // provider's pipelining, not about the client's one-off set-up time on a loaded machine
+  const fake = await startF5GradioFake({ inferenceMs: 80 });
   closers.push(fake.close);
   return createF5GradioTts({ url: fake.url });
 });
