@@ -262,6 +262,8 @@ export class Conversation {
     a.turn.abort("barge-in");
     for (const s of this.o.stages.sinks) s.write({ type: "interrupt", turnId: a.turn.id });
     if (silencedSample === undefined) a.turn.mark("bargeInStop");
+    // a paused reply's marks were set at the pause, before it counted as interrupted: observers learn it here
+    else a.turn.mark("bargeInCommit");
     this.reference?.stopped(a.turn.id, silencedSample ?? this.vad.position + STOP_LAG_SAMPLES);
     if (!heard) this.carryText = [this.carryText, a.turn.userText].filter(Boolean).join(" ");
     a.ended = true;

@@ -2,72 +2,44 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIC_FRAME_SAMPLES, MIC_SAMPLE_RATE, OUTPUT_SAMPLE_RATE } from "@mirror/protocol";
-import { float32ToInt16, int16ToFloat32, resample, rms, toDbfs } from "../audio/pcm.js";
-import { createEnergyVad } from "../stages/vad/energy/index.js";
+import { MIC_FRAME_SAMPLES } from "@mirror/protocol";
+import { float32ToInt16, int16ToFloat32 } from "../audio/pcm.js";
 import { synthesizeSpeech } from "../testing/contracts/stt.contract.js";
 import { mixAt, noise, scaleTo } from "../testing/contracts/vad.contract.js";
-import { FakeLipsync, FakeLlm, FakeStt, RecordingSink } from "../testing/fakes/stages.js";
-import { seededRandom, systemClock } from "./clock.js";
-import { Conversation } from "./conversation.js";
-import { micMs as ms, mirroringPlan as plan, RecordedVoiceTts } from "../testing/recorded-voice.js";
+import { firstVoicedSample, greetingReady } from "../testing/double-in-room.js";
 import { room } from "../testing/echo-room.js";
-import { Visit } from "./visit.js";
-
-
+import { FakeStt } from "../testing/fakes/stages.js";
+import { micMs as ms } from "../testing/recorded-voice.js";
+import { systemClock } from "./clock.js";
 
 async function visitWithEcho(voice: Float32Array, delayMs: number, gain: number, visitor: Float32Array | null, visitorAtMs: number) {
-  const visit = new Visit({ language: "en" });
-  const tts = new RecordedVoiceTts(voice);
-  visit.voice = await tts.cloneVoice({ pcm: new Float32Array(16000), sampleRate: 16000, transcript: "x", language: "en" });
-  const sink = new RecordingSink();
-  let fed = 0;
   let interruptedAt: number | null = null;
-  const conv = new Conversation({
-    stages: { vad: createEnergyVad({ hangoverMs: 160 }), stt: new FakeStt("hello mirror"), llm: new FakeLlm(["Hello."], 0), tts, lipsync: new FakeLipsync(), sinks: [sink] },
-    plan,
-    visit,
-    clock: systemClock,
-    random: seededRandom(2),
-    onEvent: () => undefined,
-    onMark: (_turn, mark) => {
+  const g = await greetingReady({
+    voice,
+    stt: new FakeStt("hello mirror"),
+    onMark: (mark, fed) => {
       if (mark === "bargeInStop") interruptedAt = fed;
     },
   });
-  const room0 = float32ToInt16(noise(ms(20), -55, 11));
-  let lastPushAt = 0;
-  const push = (frame: Int16Array) => {
-    lastPushAt = systemClock.now();
-    conv.pushMic(frame);
-    fed += frame.length;
-  };
-  for (let i = 0; i < 25; i++) push(room0);
-  const greeting = conv.greet();
-  while (sink.of("turn-end").length === 0) {
-    push(room0);
-    await new Promise((r) => setTimeout(r, 2));
-  }
   // what the kiosk plays, at the mic's rate, through the room, over the room's noise; the player reports "started"
-  const played = resample(Float32Array.from(sink.of("audio").flatMap((a) => [...a.pcm])), OUTPUT_SAMPLE_RATE, MIC_SAMPLE_RATE);
-  const echo = room(played, delayMs, gain);
+  const echo = room(g.played, delayMs, gain);
   let mic = mixAt(noise(echo.length + ms(500), -55, 13), echo, 0);
   let onset: number | null = null;
   if (visitor) {
     mic = mixAt(mic, visitor, ms(visitorAtMs));
-    const first = [...Array(Math.floor(visitor.length / MIC_FRAME_SAMPLES)).keys()].find((f) => toDbfs(rms(visitor, f * MIC_FRAME_SAMPLES, (f + 1) * MIC_FRAME_SAMPLES)) > -45)!;
-    onset = fed + ms(visitorAtMs) + first * MIC_FRAME_SAMPLES;
+    onset = g.fed() + ms(visitorAtMs) + firstVoicedSample(visitor);
   }
   // the player started right after the last frame the mic sent (the test pauses the mic while it builds the echo)
-  conv.onPlayback(0, "started", lastPushAt);
+  g.conv.onPlayback(0, "started", g.lastPushAt());
   const pcm = float32ToInt16(mic);
   for (let i = 0; i < pcm.length; i += MIC_FRAME_SAMPLES) {
-    push(pcm.subarray(i, i + MIC_FRAME_SAMPLES));
+    g.push(pcm.subarray(i, i + MIC_FRAME_SAMPLES));
     if ((i / MIC_FRAME_SAMPLES) % 5 === 0) await new Promise((r) => setTimeout(r, 1));
   }
-  conv.onPlayback(0, "ended", systemClock.now());
-  await greeting;
-  conv.close();
-  return { turn: visit.turns[0]!, turns: visit.turns.length, interruptedAt, onset };
+  g.conv.onPlayback(0, "ended", systemClock.now());
+  await g.greeting;
+  g.conv.close();
+  return { turn: g.visit.turns[0]!, turns: g.visit.turns.length, interruptedAt, onset };
 }
 
 describe("barge-in through the echo guard (the double's voice played into the mic)", () => {

@@ -3,9 +3,10 @@ import type { Clock } from "./clock.js";
 
 /**
  * Moments of a turn, in clock ms: one per reported timing (same names), plus `speechEnd`, the reference every
- * latency is measured from, and `bargeInStart`, the visitor's onset that `bargeInStop` is measured from.
+ * latency is measured from, `bargeInStart`, the visitor's onset that `bargeInStop` is measured from, and
+ * `bargeInCommit`, when a paused reply's interrupt went through (observers learn `interrupted` from it).
  */
-export const TURN_MARKS = ["speechEnd", ...TURN_TIMING_KEYS, "bargeInStart"] as const;
+export const TURN_MARKS = ["speechEnd", ...TURN_TIMING_KEYS, "bargeInStart", "bargeInCommit"] as const;
 export type TurnMark = (typeof TURN_MARKS)[number];
 
 export type TurnListener = (turn: Turn, mark: TurnMark, at: number) => void;

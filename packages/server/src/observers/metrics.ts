@@ -70,7 +70,7 @@ export class MetricsObserver implements VisitObserver {
    * arrive after the turn is done: update its record and republish.
    */
   onMark: NonNullable<VisitObserver["onMark"]> = (visit, turn, mark) => {
-    if (mark !== "playbackStart" && mark !== "firstLipMotion" && mark !== "bargeInStop") return;
+    if (mark !== "playbackStart" && mark !== "firstLipMotion" && mark !== "bargeInStop" && mark !== "bargeInCommit") return;
     const rec = this.turns.find((r) => r.visitId === visit.id && r.turnId === turn.id);
     if (!rec) return;
     rec.timings = turn.timings();
