@@ -78,7 +78,7 @@ async function start(args: string[]): Promise<void> {
       consent: consentScreens(config.privacy),
       retention,
       ...(config.gpuBudget.rendererMaxFpsWhileSpeaking ? { rendererMaxFpsWhileSpeaking: config.gpuBudget.rendererMaxFpsWhileSpeaking } : {}),
-      ...(config.stages.bargeIn.backchannels ? { backchannels: config.stages.bargeIn } : {}),
+      backchannels: config.stages.bargeIn.backchannels ? config.stages.bargeIn : false,
     },
   });
   log(`ready in ${Math.round(performance.now() - t0)} ms — kiosk ${server.url}/  console ${server.url}/console`);
@@ -115,6 +115,7 @@ async function demo(args: string[]): Promise<void> {
     random: seededRandom(Number(values.seed ?? 7)),
     speed,
     onProgress: log,
+    backchannels: config.stages.bargeIn.backchannels ? config.stages.bargeIn : false,
   });
   const sinkStats = await providers.sinkSet?.stats();
   const table = writeDemoReport(result, resolve(values.out), {

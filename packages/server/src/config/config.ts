@@ -7,6 +7,7 @@ import { BoothsConfig } from "../http/booths.js";
 import { GpuBudgetConfig } from "./gpu-budget.js";
 import { applyTtsEnv, TtsConfig } from "../stages/tts/config.js";
 import { PrivacyConfig } from "./privacy.js";
+import { DEFAULT_BACKCHANNEL_WORDS } from "../core/barge-in-hold.js";
 
 export const LLM_PROVIDERS = ["gemini", "openai", "gguf", "scripted"] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
@@ -97,12 +98,12 @@ export const MirrorConfig = z.object({
       bargeIn: z
         .object({
           /** visitor speech over the double pauses it; a lone backchannel ("mm", "yes") resumes it (docs/ears.md) */
-          backchannels: z.boolean().default(false),
+          backchannels: z.boolean().default(true),
           /** the words that resume a paused reply when said alone, per language */
           words: z
             .object({
-              en: z.array(z.string().min(1)).default(["mm", "hm", "hmm", "mhm", "yes", "yeah", "uh-huh", "okay", "ok", "right"]),
-              nl: z.array(z.string().min(1)).default(["ja", "jawel", "hm", "hmm", "mm", "oké", "oke"]),
+              en: z.array(z.string().min(1)).default([...DEFAULT_BACKCHANNEL_WORDS.en]),
+              nl: z.array(z.string().min(1)).default([...DEFAULT_BACKCHANNEL_WORDS.nl]),
             })
             .prefault({}),
           maxSpeechMs: z.number().int().min(100).max(2000).default(800),

@@ -3,12 +3,16 @@ import { MIC_SAMPLE_RATE } from "@mirror/protocol";
 import type { Clock } from "./clock.js";
 import type { Sink } from "./contracts/sink.js";
 import type { EchoReference } from "./echo-reference.js";
-import { isLoneBackchannel } from "./endpointing.js";
+import { backchannelRule, heardAsBackchannel } from "./backchannel-rule.js";
 import type { Turn } from "./turn.js";
 
 export interface BackchannelOptions {
   /** the words, per language, that resume a paused reply when said alone */
   words: Partial<Record<Language, readonly string[]>>;
+  /** single words that interrupt even when short, per language; default DEFAULT_INTERRUPTIONS ("no", "wait", "stop", …) */
+  interruptions?: Partial<Record<Language, readonly string[]>>;
+  /** what the STT makes of a hum ("the", "and i"): a short stretch of only these resumes; default DEFAULT_FILLERS */
+  fillers?: Partial<Record<Language, readonly string[]>>;
   /** speech (VAD onset → last voiced frame) longer than this is not a backchannel; default 800 (flite's "yes" is ~720) */
   maxSpeechMs?: number;
   /** no decision this long after the onset commits the interrupt; default 1200 */
@@ -48,6 +52,15 @@ interface Hold<R, S> {
   pausedAt: number;
   safety: NodeJS.Timeout;
 }
+
+/** The words that resume a paused reply when said alone (config stages.bargeIn.words defaults to these). */
+export const DEFAULT_BACKCHANNEL_WORDS: Record<Language, readonly string[]> = {
+  en: ["mm", "hm", "hmm", "mhm", "yes", "yeah", "uh-huh", "okay", "ok", "right"],
+  nl: ["ja", "jawel", "hm", "hmm", "mm", "oké", "oke"],
+};
+
+/** Barge-in pauses, then decides, with the default words (what a visit gets unless the config turns it off). */
+export const DEFAULT_BACKCHANNELS: BackchannelOptions = { words: DEFAULT_BACKCHANNEL_WORDS };
 
 const msToMicSamples = (ms: number) => Math.round((ms * MIC_SAMPLE_RATE) / 1000);
 
@@ -92,14 +105,15 @@ export class BargeInHold<R extends HeldReply, S extends HeldSegment> {
   }
 
   /**
-   * The stretch over the double ended and the STT has its words: a lone backchannel resumes the reply (true: the
-   * words are not a turn). `speaking`: the visitor has started another stretch since.
+   * The stretch over the double ended and the STT has its words: a short one heard as a backchannel (see
+   * backchannel-rule.ts) resumes the reply (true: the words are not a turn). `speaking`: the visitor has started
+   * another stretch since.
    */
   decide(seg: S, text: string, language: Language, speaking: boolean): boolean {
     const h = this.hold;
     if (!h || h.segment !== seg) return false;
     const short = seg.speechEndSample - h.onsetSample <= msToMicSamples(this.o.maxSpeechMs ?? 800);
-    if (!speaking && short && isLoneBackchannel(text, this.o.words[language] ?? []) && !h.reply.ended) {
+    if (!speaking && short && heardAsBackchannel(text, backchannelRule(language, this.o)) && !h.reply.ended) {
       this.release();
       for (const s of this.host.sinks) s.write({ type: "resume", turnId: h.reply.turn.id });
       this.host.reference?.resumed(h.reply.turn.id, this.host.micPosition());

@@ -1,6 +1,6 @@
 import { BinaryKind, bytesToInt16, decodeBinary, encodeBinary, int16ToBytes, MIC_FRAME_SAMPLES, type DeletionRecord, type ServerMessage, type TurnTimings } from "@mirror/protocol";
 import type { Clock, Random } from "../core/clock.js";
-import type { DialoguePlan } from "../core/conversation.js";
+import type { BackchannelOptions, DialoguePlan } from "../core/conversation.js";
 import type { CloneSimilarityScore } from "../core/contracts/tts.js";
 import type { Turn } from "../core/turn.js";
 import type { VisitObserver } from "../observers/observer.js";
@@ -20,6 +20,8 @@ export interface ReplayOptions {
   /** the visitor's thinking pause after the double finished, ms (real time) */
   gapMs?: number;
   onProgress?: (line: string) => void;
+  /** barge-in pauses, then decides (config stages.bargeIn); default: the visit session's (on) */
+  backchannels?: BackchannelOptions | false;
 }
 
 export interface ReplayTurn {
@@ -81,12 +83,15 @@ export async function replayVisit(visitor: RecordedVisitor, o: ReplayOptions): P
     random: o.random,
     language: visitor.language,
     observers: [...(o.observers ?? []), recorder],
+    ...(o.backchannels !== undefined ? { backchannels: o.backchannels } : {}),
     channel: {
       send: (msg) => {
         messages.push(msg);
         if (msg.type === "frames") player.frames(msg.turnId, msg.frames);
         else if (msg.type === "turn-end") player.end(msg.turnId, msg.totalSamples);
         else if (msg.type === "interrupt") player.interrupt(msg.turnId);
+        else if (msg.type === "playback-pause") player.pause(msg.turnId);
+        else if (msg.type === "playback-resume") player.resume(msg.turnId);
         else if (msg.type === "error") errors.push(`${msg.code}: ${msg.message}`);
         player.notify();
       },

@@ -16,6 +16,9 @@ export interface PlayedTurn {
   /** times the speaker ran dry mid-reply (audio arrived later than it had to play), and for how long in total */
   underruns: number;
   underrunMs: number;
+  /** barge-in pauses (a backchannel resumes them), and how long the turn stood still in total */
+  pauses: number;
+  pausedMs: number;
 }
 
 export type PlaybackReport = (turnId: number, event: "started" | "ended" | "stopped" | "first-lip-motion", agoMs: number, sample: number) => void;
@@ -41,6 +44,8 @@ export class SimulatedPlayer {
   private timer: NodeJS.Timeout | null = null;
   private listeners: Array<() => void> = [];
   private readonly starved = new Set<number>();
+  /** paused turns, by when the pause began: their position does not move */
+  private readonly paused = new Map<number, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -51,7 +56,7 @@ export class SimulatedPlayer {
   private turn(id: number): PlayedTurn {
     let t = this.turns.get(id);
     if (!t) {
-      t = { turnId: id, chunks: [], frames: [], totalSamples: null, startedAt: null, endedAt: null, stoppedAt: null, playedSamples: 0, interrupted: false, firstLipMotionAt: null, underruns: 0, underrunMs: 0 };
+      t = { turnId: id, chunks: [], frames: [], totalSamples: null, startedAt: null, endedAt: null, stoppedAt: null, playedSamples: 0, interrupted: false, firstLipMotionAt: null, underruns: 0, underrunMs: 0, pauses: 0, pausedMs: 0 };
       this.turns.set(id, t);
     }
     return t;
@@ -92,9 +97,32 @@ export class SimulatedPlayer {
     const t = this.turn(turnId);
     if (t.interrupted) return;
     this.tick();
+    this.paused.delete(turnId);
     t.interrupted = true;
     t.stoppedAt = this.clock.now();
     if (t.startedAt !== null && t.endedAt === null) this.report(turnId, "stopped", 0, t.playedSamples);
+    this.notify();
+  }
+
+  /** Holds the turn where it is (silence, no position moves) until resume or interrupt, like the kiosk's worklet. */
+  pause(turnId: number): void {
+    const t = this.turn(turnId);
+    if (t.interrupted || t.endedAt !== null || this.paused.has(turnId)) return;
+    this.tick();
+    this.paused.set(turnId, this.clock.now());
+    t.pauses++;
+  }
+
+  /** Goes on from where the pause held: the rest of the turn shifts later by the pause. */
+  resume(turnId: number): void {
+    const since = this.paused.get(turnId);
+    if (since === undefined) return;
+    this.paused.delete(turnId);
+    const t = this.turn(turnId);
+    const heldMs = this.clock.now() - since;
+    t.pausedMs += heldMs;
+    if (t.startedAt !== null) t.startedAt += heldMs;
+    this.tick();
     this.notify();
   }
 
@@ -131,7 +159,7 @@ export class SimulatedPlayer {
 
   private tick(): void {
     const t = this.current;
-    if (!t || t.startedAt === null || t.interrupted || t.endedAt !== null) return;
+    if (!t || t.startedAt === null || t.interrupted || t.endedAt !== null || this.paused.has(t.turnId)) return;
     const received = t.chunks.reduce((m, c) => Math.max(m, c.sample + c.pcm.length), 0);
     const byTime = ((this.clock.now() - t.startedAt) * this.speed * OUTPUT_SAMPLE_RATE) / 1000;
     if (byTime > received && (t.totalSamples === null || received < t.totalSamples)) {

@@ -20,6 +20,7 @@ import type { Sink } from "../core/contracts/sink.js";
 import type { Stt } from "../core/contracts/stt.js";
 import type { Tts } from "../core/contracts/tts.js";
 import type { Vad } from "../core/contracts/vad.js";
+import { DEFAULT_BACKCHANNELS } from "../core/barge-in-hold.js";
 import { Conversation, type BackchannelOptions, type ConversationEvent, type DialoguePlan } from "../core/conversation.js";
 import { InputError } from "../core/errors.js";
 import { Visit, type Retention } from "../core/visit.js";
@@ -67,7 +68,7 @@ export interface VisitSessionOptions {
   isPaused?: () => boolean;
   /** the booth's screen, told to the kiosk with every visit */
   display?: BoothDisplay;
-  /** barge-in pauses the reply and a lone backchannel resumes it (config stages.bargeIn); default: every barge-in interrupts */
+  /** barge-in pauses the reply and a lone backchannel resumes it (config stages.bargeIn); default: on, the default words; false: every barge-in interrupts */
   backchannels?: BackchannelOptions | false;
   /** GPU budget: the kiosk's renderer fps cap while a reply is synthesized (config gpuBudget) */
   rendererMaxFpsWhileSpeaking?: number;
@@ -287,7 +288,7 @@ export class VisitSession {
       random: this.o.random,
       onEvent: (ev) => this.onConversation(v, ev),
       onMark: (turn, mark, at) => this.observe.onMark(v, turn, mark, at),
-      ...(this.o.backchannels ? { backchannels: this.o.backchannels } : {}),
+      backchannels: this.o.backchannels ?? DEFAULT_BACKCHANNELS,
     });
     this.conversation = conversation;
     this.armTimer(this.o.plan.maxConversationMs + 60_000, "overtime");
