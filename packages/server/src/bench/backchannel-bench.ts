@@ -4,11 +4,12 @@
  * reply (flite slt through a room model, the echo guard on), in real time, through `Conversation` with the energy
  * VAD; short interruptions and a sentence must commit instead. Prints per word and voice: the STT's final, resume or
  * interrupt, onset → silent and pause → decision.
- *   npx tsx packages/server/src/bench/backchannel-bench.ts [--repeat N] [--no-hold]   (--no-hold: every barge-in interrupts)
+ *   npx tsx packages/server/src/bench/backchannel-bench.ts [--repeat N] [--no-hold] [--only yes,sentence,…]
+ *   (--no-hold: every barge-in interrupts, as with stages.bargeIn.backchannels false)
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MIC_SAMPLE_RATE } from "@mirror/protocol";
@@ -17,6 +18,7 @@ import { resampleSinc } from "../audio/resample.js";
 import { decodeWav } from "../audio/wav.js";
 import { DEFAULT_BACKCHANNEL_WORDS } from "../core/barge-in-hold.js";
 import type { Stt, SttEvent } from "../core/contracts/stt.js";
+import { systemClock } from "../core/clock.js";
 import { percentiles } from "../observers/metrics.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { synthesizeSpeech } from "../testing/contracts/stt.contract.js";
@@ -74,8 +76,8 @@ function utterances(): Utterance[] {
   return out;
 }
 
-/** The STT as it is, with the text of every final it gives kept for the report. */
-function recording(stt: Stt, finals: string[]): Stt {
+/** The STT as it is, with the text and wall time of every final it gives kept for the report. */
+function recording(stt: Stt, finals: string[], finalAt: number[]): Stt {
   return {
     info: stt.info,
     capabilities: stt.capabilities,
@@ -86,7 +88,10 @@ function recording(stt: Stt, finals: string[]): Stt {
         end: () => s.end(),
         events: (async function* (): AsyncGenerator<SttEvent> {
           for await (const ev of s.events) {
-            if (ev.type === "final") finals.push(ev.text);
+            if (ev.type === "final") {
+              finals.push(ev.text);
+              finalAt.push(systemClock.now());
+            }
             yield ev;
           }
         })(),
@@ -95,7 +100,8 @@ function recording(stt: Stt, finals: string[]): Stt {
   };
 }
 
-const { values } = parseArgs({ options: { repeat: { type: "string", default: "1" }, "no-hold": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { repeat: { type: "string", default: "1" }, "no-hold": { type: "boolean", default: false }, only: { type: "string" } } });
+const only = values.only?.split(",");
 const stt = createPocketSphinxStt();
 await stt.warmup?.();
 const dir = mkdtempSync(join(tmpdir(), "mirror-bc-bench-"));
@@ -104,17 +110,25 @@ rmSync(dir, { recursive: true, force: true });
 const msOf = (samples: number) => Math.round((samples * 1000) / MIC_SAMPLE_RATE);
 type Outcome = "resumed" | "interrupted" | "not heard";
 const rows: Array<{ u: Utterance; finals: string[]; outcome: Outcome; silentMs: number | null; decideMs: number | null }> = [];
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 for (let rep = 0; rep < Number(values.repeat); rep++) {
-  for (const u of utterances()) {
+  for (const u of utterances().filter((x) => !only || only.some((w) => x.word.startsWith(w)))) {
     const finals: string[] = [];
-    const r = await overTheDouble({ voice: double, visitor: scaleTo(u.pcm, -20), stt: recording(stt, finals), backchannels: values["no-hold"] ? false : { words: DEFAULT_BACKCHANNEL_WORDS }, visitorAtMs: 1000 });
+    const finalAt: number[] = [];
+    let pausedAt: number | null = null;
+    const r = await overTheDouble({
+      onMark: (mark) => {
+        if (mark === "bargeInStop") pausedAt = systemClock.now();
+      },
+      voice: double, visitor: scaleTo(u.pcm, -20), stt: recording(stt, finals, finalAt), backchannels: values["no-hold"] ? false : { words: DEFAULT_BACKCHANNEL_WORDS }, visitorAtMs: 1000 });
     const controls = r.player.controls.map((c) => c.type);
     const outcome: Outcome = r.turn.interrupted ? "interrupted" : controls.length ? "resumed" : "not heard";
     const [pause, decision] = r.player.controls;
+    const firstFinal = finalAt[0] !== undefined && pausedAt !== null ? Math.round(finalAt[0] - pausedAt) : null;
     const row = { u, finals, outcome, silentMs: r.silencedAt === null ? null : msOf(r.silencedAt - r.onset), decideMs: pause && decision && pause.type === "pause" ? (decision.frame - pause.frame) * 20 : null };
     rows.push(row);
     const ok = (outcome === "interrupted") !== u.backchannel ? "ok " : "BAD";
-    console.log(`${ok} ${u.voice.padEnd(38)} ${u.word.padEnd(17)} → ${JSON.stringify(finals.join(" | ")).padEnd(40)} ${outcome.padEnd(11)} silent ${row.silentMs ?? "-"} ms, decided ${row.decideMs ?? "-"} ms after the pause`);
+    console.log(`${ok} ${u.voice.padEnd(38)} ${u.word.padEnd(17)} → ${JSON.stringify(finals.join(" | ")).padEnd(40)} ${outcome.padEnd(11)} silent ${row.silentMs ?? "-"} ms, decided ${row.decideMs ?? "-"} ms after the pause (first final ${firstFinal ?? "-"} ms after it)`);
   }
 }
 await stt.close?.();
@@ -129,5 +143,6 @@ for (const group of [true, false]) {
   const silent = rows.filter((r) => r.u.backchannel === group).map((r) => r.silentMs).filter((x): x is number => x !== null);
   if (silent.length) console.log(`${group ? "backchannels" : "interruptions"}: onset → silent (pause or interrupt sent) over ${silent.length} runs: p50 ${percentiles(silent)?.p50} ms, max ${Math.max(...silent)} ms`);
 }
+console.log(`load average at end: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 const wrong = rows.filter((r) => (r.outcome === "interrupted") === r.u.backchannel);
 console.log(`decided as intended (backchannel: not interrupted; other: interrupted): ${rows.length - wrong.length}/${rows.length}`);

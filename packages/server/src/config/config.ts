@@ -107,7 +107,7 @@ export const MirrorConfig = z.object({
             })
             .prefault({}),
           maxSpeechMs: z.number().int().min(100).max(2000).default(800),
-          decideWithinMs: z.number().int().min(300).max(5000).default(1200),
+          decideWithinMs: z.number().int().min(300).max(5000).default(2000),
         })
         .prefault({}),
       stt: z

@@ -13,10 +13,10 @@ import { micMs as ms } from "../testing/recorded-voice.js";
 
 const WORDS = { en: ["mm", "hm", "yes", "yeah", "uh-huh", "okay", "right"] };
 
-async function overTheDouble(voice: Float32Array, visitor: Float32Array, heardAs: string, visitorAtMs: number) {
+async function overTheDouble(voice: Float32Array, visitor: Float32Array, heardAs: string, visitorAtMs: number, finalDelayMs = 5) {
   // the console's record of the turn, fed as the visit session feeds it (turn-done comes before the decision)
   const metrics = new MetricsObserver();
-  const r = await overTheRoom({ voice, visitor, stt: new FakeStt(heardAs), backchannels: { words: WORDS }, visitorAtMs, observer: metrics });
+  const r = await overTheRoom({ voice, visitor, stt: new FakeStt(heardAs, finalDelayMs), backchannels: { words: WORDS }, visitorAtMs, observer: metrics });
   return { ...r, recorded: metrics.turns.find((t) => t.turnId === r.turn.id) };
 }
 
@@ -25,11 +25,14 @@ describe("barge-in pauses, then decides (backchannels)", () => {
   let voice = new Float32Array(0) as Float32Array;
   let yes = new Float32Array(0) as Float32Array;
   let sentence = new Float32Array(0) as Float32Array;
+  let buzz = new Float32Array(0) as Float32Array;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "mirror-backchannel-"));
     voice = scaleTo(int16ToFloat32(await synthesizeSpeech("I am so glad you came. Tell me, what do you love most about the forest in the morning?", dir, "slt")), -30);
     yes = scaleTo(int16ToFloat32(await synthesizeSpeech("yes.", dir, "awb")), -20);
     sentence = scaleTo(int16ToFloat32(await synthesizeSpeech("No wait, that is not what I meant.", dir, "awb")), -22);
+    // 1.6 s of voice with no pause in it (a buzz at 140 Hz with its harmonics)
+    buzz = scaleTo(Float32Array.from({ length: ms(1600) }, (_, i) => ((i * 140) / MIC_SAMPLE_RATE) % 1 - 0.5), -22);
   }, 30_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -63,5 +66,15 @@ describe("barge-in pauses, then decides (backchannels)", () => {
     expect(r.committedAt).not.toBeNull();
     const [pause, commit] = r.player.controls;
     console.log(`sentence: silent ${Math.round(((r.silencedAt! - r.onset) * 1000) / MIC_SAMPLE_RATE)} ms after onset; committed ${(commit!.frame - pause!.frame) * 20} ms after the pause`);
+  }, 60_000);
+
+  it("speech going on past maxSpeechMs commits at once, without waiting for the STT", async () => {
+    const r = await overTheDouble(voice, buzz, "yes", 1500, 5000);
+    expect(r.player.controls.map((c) => c.type)).toEqual(["pause", "interrupt"]);
+    expect(r.turn.interrupted).toBe(true);
+    const [pause, commit] = r.player.controls;
+    // maxSpeechMs 800 + the 300 ms margin for a stretch still open, from the onset; the pause came ≥ 100 ms after it
+    expect((commit!.frame - pause!.frame) * 20).toBeLessThanOrEqual(1100);
+    console.log(`long stretch: committed ${(commit!.frame - pause!.frame) * 20} ms after the pause`);
   }, 60_000);
 });

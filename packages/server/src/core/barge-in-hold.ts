@@ -15,7 +15,7 @@ export interface BackchannelOptions {
   fillers?: Partial<Record<Language, readonly string[]>>;
   /** speech (VAD onset → last voiced frame) longer than this is not a backchannel; default 800 (flite's "yes" is ~720) */
   maxSpeechMs?: number;
-  /** no decision this long after the onset commits the interrupt; default 1200 */
+  /** no STT final this long after the onset commits the interrupt; default 2000 (the double is silent meanwhile) */
   decideWithinMs?: number;
 }
 
@@ -46,6 +46,8 @@ export interface BargeInHoldHost<R extends HeldReply> {
 interface Hold<R, S> {
   reply: R;
   segment: S | null;
+  /** the deciding segment's VAD offset came */
+  segmentEnded: boolean;
   onset: number;
   onsetSample: number;
   pausedSample: number;
@@ -61,6 +63,11 @@ export const DEFAULT_BACKCHANNEL_WORDS: Record<Language, readonly string[]> = {
 
 /** Barge-in pauses, then decides, with the default words (what a visit gets unless the config turns it off). */
 export const DEFAULT_BACKCHANNELS: BackchannelOptions = { words: DEFAULT_BACKCHANNEL_WORDS };
+
+const DEFAULT_DECIDE_WITHIN_MS = 2000;
+const DEFAULT_MAX_SPEECH_MS = 800;
+/** a stretch still open this long past maxSpeechMs is longer than it for sure (the VAD's hangover is ~160 ms) */
+const OPEN_STRETCH_MARGIN_MS = 300;
 
 const msToMicSamples = (ms: number) => Math.round((ms * MIC_SAMPLE_RATE) / 1000);
 
@@ -88,9 +95,9 @@ export class BargeInHold<R extends HeldReply, S extends HeldSegment> {
     const pausedSample = this.host.micPosition() + this.host.stopLagSamples;
     this.host.reference?.paused(reply.turn.id, pausedSample);
     // the mic stream is the clock of the decision; this only covers a microphone that stops sending
-    const safety = setTimeout(() => this.commit(), (this.o.decideWithinMs ?? 1200) + 1000);
+    const safety = setTimeout(() => this.commit(), (this.o.decideWithinMs ?? DEFAULT_DECIDE_WITHIN_MS) + 1000);
     safety.unref?.();
-    this.hold = { reply, segment: null, onset, onsetSample, pausedSample, pausedAt: this.host.clock.now(), safety };
+    this.hold = { reply, segment: null, segmentEnded: false, onset, onsetSample, pausedSample, pausedAt: this.host.clock.now(), safety };
   }
 
   /** The first segment that starts while holding is the one whose words decide. */
@@ -98,10 +105,21 @@ export class BargeInHold<R extends HeldReply, S extends HeldSegment> {
     if (this.hold && this.hold.segment === null) this.hold.segment = seg;
   }
 
-  /** Still talking (or no STT final) this long after the onset: not a backchannel. The length rule is checked at its end. */
+  /** The deciding segment's VAD offset: from now on only its STT final is awaited. */
+  segmentEnded(seg: S): void {
+    if (this.hold?.segment === seg) this.hold.segmentEnded = true;
+  }
+
+  /**
+   * Still talking past maxSpeechMs: not a backchannel, commit now. No STT final decideWithinMs after the onset (a
+   * slow STT): commit. The length of a stretch that ended is checked at its final.
+   */
   decideIfDue(): void {
     const h = this.hold;
-    if (h && this.host.micPosition() - h.onsetSample > msToMicSamples(this.o.decideWithinMs ?? 1200)) this.commit();
+    if (!h) return;
+    const heard = this.host.micPosition() - h.onsetSample;
+    const tooLong = !h.segmentEnded && heard > msToMicSamples((this.o.maxSpeechMs ?? DEFAULT_MAX_SPEECH_MS) + OPEN_STRETCH_MARGIN_MS);
+    if (tooLong || heard > msToMicSamples(this.o.decideWithinMs ?? DEFAULT_DECIDE_WITHIN_MS)) this.commit();
   }
 
   /**
@@ -112,7 +130,7 @@ export class BargeInHold<R extends HeldReply, S extends HeldSegment> {
   decide(seg: S, text: string, language: Language, speaking: boolean): boolean {
     const h = this.hold;
     if (!h || h.segment !== seg) return false;
-    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples(this.o.maxSpeechMs ?? 800);
+    const short = seg.speechEndSample - h.onsetSample <= msToMicSamples(this.o.maxSpeechMs ?? DEFAULT_MAX_SPEECH_MS);
     if (!speaking && short && heardAsBackchannel(text, backchannelRule(language, this.o)) && !h.reply.ended) {
       this.release();
       for (const s of this.host.sinks) s.write({ type: "resume", turnId: h.reply.turn.id });

@@ -291,6 +291,7 @@ export class Conversation {
     this.current = null;
     seg.speechEndSample = sample;
     seg.speechEnd = this.timeOfSample(sample);
+    this.hold?.segmentEnded(seg);
     seg.stream.end(); // an ended stream finishes on its own and frees its decoder
     this.finals = this.finals.then(() => seg.final).then((text) => this.onSegmentFinal(seg, text));
   }

@@ -98,12 +98,12 @@ export class LiveLinkSink implements Sink {
         return this.post({ type: "frames", turnId: ev.turnId, frames: ev.frames.map((f) => ({ sample: f.sample, weights: f.weights, rotations: f.rotations })) });
       case "turn-end":
         return this.post({ type: "turn-end", turnId: ev.turnId, totalSamples: ev.totalSamples });
-      // the receiver's face has no pause: a pause commits the interrupt here (the rest of the turn is not animated)
-      case "pause":
       case "interrupt":
         return this.post({ type: "interrupt", turnId: ev.turnId, at: wallMs() });
+      case "pause":
+        return this.post({ type: "pause", turnId: ev.turnId, at: wallMs() });
       case "resume":
-        return;
+        return this.post({ type: "resume", turnId: ev.turnId, at: wallMs() });
       case "text":
         return;
     }

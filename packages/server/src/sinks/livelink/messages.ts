@@ -18,6 +18,8 @@ export type ToSender =
   | { type: "frames"; turnId: number; frames: Array<{ sample: number; weights: Float32Array; rotations?: Float32Array | undefined }> }
   | { type: "turn-end"; turnId: number; totalSamples: number }
   | { type: "interrupt"; turnId: number; at: number }
+  | { type: "pause"; turnId: number; at: number }
+  | { type: "resume"; turnId: number; at: number }
   | { type: "playback"; turnId: number; at: number }
   | { type: "stats"; id: number }
   | { type: "close" };

@@ -3,6 +3,8 @@
  * the audio clock of a turn is anchored where its playback starts (the kiosk's report when there is one,
  * else the arrival of its first audio), shifted by the configured audio offset and scaled by the playback rate.
  * Before that, after the turn, and after an interrupt, the face is neutral (still blinking now and then).
+ * A barge-in pause stops the turn's clock where it is (the face is neutral meanwhile, as in the kiosk, whose player
+ * reports no position while paused); a resume goes on from there, the rest of the turn shifted by the pause.
  */
 import { ARKIT_52, BLENDSHAPE_INDEX as I, HEAD_ROTATIONS } from "@mirror/protocol";
 
@@ -28,6 +30,10 @@ interface TurnState {
   firstAudioAt: number | null;
   playbackAt: number | null;
   totalSamples: number | null;
+  /** wall ms the current pause began, null while playing */
+  pausedAt: number | null;
+  /** the pauses so far, in ms: the turn's clock runs this much behind its anchor */
+  pausedMs: number;
 }
 
 export interface ScheduledPose {
@@ -51,7 +57,7 @@ export class LiveLinkScheduler {
   }
 
   turnStart(turnId: number): void {
-    this.turn = { id: turnId, frames: [], firstAudioAt: null, playbackAt: null, totalSamples: null };
+    this.turn = { id: turnId, frames: [], firstAudioAt: null, playbackAt: null, totalSamples: null, pausedAt: null, pausedMs: 0 };
   }
 
   audio(turnId: number, at: number): void {
@@ -74,6 +80,20 @@ export class LiveLinkScheduler {
     if (t) t.playbackAt = at;
   }
 
+  /** Visitor speech over the double: the turn's clock stands still from `at` until resume (or the interrupt). */
+  pause(turnId: number, at: number): void {
+    const t = this.current(turnId);
+    if (t && t.pausedAt === null) t.pausedAt = at;
+  }
+
+  /** It was a backchannel: the face goes on from where the pause held it. */
+  resume(turnId: number, at: number): void {
+    const t = this.current(turnId);
+    if (!t || t.pausedAt === null) return;
+    t.pausedMs += Math.max(0, at - t.pausedAt);
+    t.pausedAt = null;
+  }
+
   interrupt(turnId: number): void {
     if (this.turn?.id === turnId) this.turn = null;
   }
@@ -94,8 +114,8 @@ export class LiveLinkScheduler {
   poseAt(at: number, frameNumber: number): ScheduledPose {
     const t = this.turn;
     const anchor = t ? (t.playbackAt ?? t.firstAudioAt) : null;
-    if (t && anchor !== null && t.frames.length > 0) {
-      const sample = ((at - anchor - this.o.audioOffsetMs) * this.o.rate * this.o.sampleRate) / 1000;
+    if (t && anchor !== null && t.frames.length > 0 && t.pausedAt === null) {
+      const sample = ((at - anchor - t.pausedMs - this.o.audioOffsetMs) * this.o.rate * this.o.sampleRate) / 1000;
       const frameLen = this.o.sampleRate / this.o.fps;
       const last = t.frames[t.frames.length - 1]!;
       if (t.totalSamples !== null && sample > Math.max(t.totalSamples, last.sample) + frameLen) {

@@ -139,6 +139,10 @@ port.on("message", (m: ToSender) => {
     case "interrupt":
       interruptedAt = { turnId: m.turnId, at: m.at };
       return scheduler.interrupt(m.turnId);
+    case "pause":
+      return scheduler.pause(m.turnId, m.at);
+    case "resume":
+      return scheduler.resume(m.turnId, m.at);
     case "stats":
       return post({ type: "stats", id: m.id, stats: stats() });
     case "close":
