@@ -19,8 +19,8 @@ export interface BackchannelRule {
 }
 
 export const DEFAULT_INTERRUPTIONS: Record<Language, readonly string[]> = {
-  en: ["no", "nope", "wait", "stop", "what", "sorry", "hey", "hold", "excuse", "pardon", "but", "why", "how", "who", "where", "when", "hello"],
-  nl: ["nee", "wacht", "stop", "wat", "sorry", "hé", "hee", "maar", "waarom", "hoe", "wie", "waar", "wanneer", "hallo"],
+  en: ["no", "nope", "wait", "stop", "what", "sorry", "hey", "hold", "excuse", "pardon", "why", "how", "who", "where", "when", "hello"],
+  nl: ["nee", "wacht", "stop", "wat", "sorry", "hé", "hee", "waarom", "hoe", "wie", "waar", "wanneer", "hallo"],
 };
 
 export const DEFAULT_FILLERS: Record<Language, readonly string[]> = {

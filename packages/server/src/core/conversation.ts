@@ -411,15 +411,18 @@ export class Conversation {
     await reply.done;
   }
 
-  /** A player that never reports "ended" (gone, broken) must not leave the double talking forever. */
-  private expectEnd(reply: ActiveReply): void {
-    const from = reply.playbackStartedAt ?? this.o.clock.now();
-    const remaining = from + samplesToMs(reply.totalSamples ?? 0) + (this.o.playbackGraceMs ?? 1500) - this.o.clock.now();
+  /**
+   * A player that never reports "ended" (gone, broken) must not leave the double talking forever. A barge-in pause
+   * shifts the reply's end (a resume moves playbackStartedAt), so the wait is re-measured when it runs out.
+   */
+  private expectEnd(reply: ActiveReply, from = reply.playbackStartedAt ?? this.o.clock.now()): void {
+    const endsAt = () => (reply.playbackStartedAt ?? from) + samplesToMs(reply.totalSamples ?? 0) + (this.o.playbackGraceMs ?? 1500);
     const timer = setTimeout(() => {
       if (this.active !== reply || reply.ended) return;
+      if (this.hold?.holding || endsAt() > this.o.clock.now() + 1) return this.expectEnd(reply, from);
       reply.ended = true;
       this.finishIfDone();
-    }, Math.max(0, remaining));
+    }, Math.max(this.hold?.holding ? 100 : 0, endsAt() - this.o.clock.now()));
     timer.unref?.();
   }
 
