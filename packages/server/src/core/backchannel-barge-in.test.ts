@@ -13,10 +13,10 @@ import { micMs as ms } from "../testing/recorded-voice.js";
 
 const WORDS = { en: ["mm", "hm", "yes", "yeah", "uh-huh", "okay", "right"] };
 
-async function overTheDouble(voice: Float32Array, visitor: Float32Array, heardAs: string, visitorAtMs: number, finalDelayMs = 5) {
+async function overTheDouble(voice: Float32Array, visitor: Float32Array, heardAs: string, visitorAtMs: number, finalDelayMs = 5, playbackGraceMs?: number) {
   // the console's record of the turn, fed as the visit session feeds it (turn-done comes before the decision)
   const metrics = new MetricsObserver();
-  const r = await overTheRoom({ voice, visitor, stt: new FakeStt(heardAs, finalDelayMs), backchannels: { words: WORDS }, visitorAtMs, observer: metrics });
+  const r = await overTheRoom({ voice, visitor, stt: new FakeStt(heardAs, finalDelayMs), backchannels: { words: WORDS }, visitorAtMs, observer: metrics, ...(playbackGraceMs !== undefined ? { playbackGraceMs } : {}) });
   return { ...r, recorded: metrics.turns.find((t) => t.turnId === r.turn.id) };
 }
 
@@ -76,5 +76,15 @@ describe("barge-in pauses, then decides (backchannels)", () => {
     // maxSpeechMs 800 + the 300 ms margin for a stretch still open, from the onset; the pause came ≥ 100 ms after it
     expect((commit!.frame - pause!.frame) * 20).toBeLessThanOrEqual(1100);
     console.log(`long stretch: committed ${(commit!.frame - pause!.frame) * 20} ms after the pause`);
+  }, 60_000);
+
+  it("a long pause (a slow final) does not end the reply early: the double counts as audible until it has played out", async () => {
+    // grace 300 ms, pause ~1.5 s: a player that never reports "ended" is timed from the shifted end, not the old one
+    const r = await overTheDouble(voice, yes, "yes", 1500, 900, 300);
+    expect(r.player.controls.map((c) => c.type)).toEqual(["pause", "resume"]);
+    const [pause, resume] = r.player.controls;
+    expect((resume!.frame - pause!.frame) * 20).toBeGreaterThan(1000);
+    expect(r.playerDoneAt).not.toBeNull();
+    expect(r.audibleUntil).toBeGreaterThanOrEqual(r.playerDoneAt!);
   }, 60_000);
 });

@@ -24,6 +24,7 @@ export interface GreetingOptions {
   /** sinks besides the recording one */
   sinks?: readonly Sink[];
   backchannels?: ConversationOptions["backchannels"];
+  playbackGraceMs?: number;
   onMark?: (mark: TurnMark, fedSamples: number) => void;
   /** sees the turn as the visit session's observers do (metrics, console) */
   observer?: Pick<VisitObserver, "onTurnDone" | "onMark">;
@@ -51,6 +52,7 @@ export async function greetingReady(o: GreetingOptions) {
       o.observer?.onMark?.(visit, turn, mark, at);
     },
     ...(o.backchannels ? { backchannels: o.backchannels } : {}),
+    ...(o.playbackGraceMs !== undefined ? { playbackGraceMs: o.playbackGraceMs } : {}),
   });
   const push = (frame: Int16Array) => {
     lastPushAt = systemClock.now();
@@ -124,6 +126,7 @@ export interface OverTheDoubleOptions {
   visitorAtMs: number;
   onMark?: GreetingOptions["onMark"];
   observer?: GreetingOptions["observer"];
+  playbackGraceMs?: number;
 }
 
 /**
@@ -141,6 +144,7 @@ export async function overTheDouble(o: OverTheDoubleOptions) {
     sinks: [player],
     backchannels: o.backchannels,
     ...(o.observer ? { observer: o.observer } : {}),
+    ...(o.playbackGraceMs !== undefined ? { playbackGraceMs: o.playbackGraceMs } : {}),
     onMark: (mark, fed) => {
       if (mark === "bargeInStop") silencedAt = fed;
       if (mark === "bargeInCommit") committedAt = fed;
@@ -154,6 +158,9 @@ export async function overTheDouble(o: OverTheDoubleOptions) {
   const onset = visitorStart + firstVoicedSample(o.visitor);
   const bed = noise(MIC_FRAME_SAMPLES * 4000, -55, 13);
   const t0 = systemClock.now();
+  // the mic samples fed when the conversation last counted the double as audible, and when the player ran out
+  let audibleUntil = 0;
+  let playerDoneAt: number | null = null;
   for (let tail = micMs(500), k = 0; tail > 0; k++) {
     const frame = player.next();
     const fed = g.fed();
@@ -162,6 +169,8 @@ export async function overTheDouble(o: OverTheDoubleOptions) {
       frame[j] = frame[j]! + (bed[(k * MIC_FRAME_SAMPLES + j) % bed.length] ?? 0) + (v >= 0 && v < o.visitor.length ? o.visitor[v]! : 0);
     }
     g.push(float32ToInt16(frame));
+    if (g.conv.doubleAudible()) audibleUntil = g.fed();
+    if (playerDoneAt === null && player.pos >= player.echo.length) playerDoneAt = g.fed();
     if ((player.pos >= player.echo.length || player.cut) && g.fed() > visitorStart + o.visitor.length) tail -= MIC_FRAME_SAMPLES;
     const due = t0 + (k + 1) * 20 - systemClock.now();
     if (due > 0) await new Promise((r) => setTimeout(r, due));
@@ -170,5 +179,5 @@ export async function overTheDouble(o: OverTheDoubleOptions) {
   g.conv.onPlayback(0, "ended", systemClock.now());
   await g.greeting;
   g.conv.close();
-  return { turn: g.visit.turns[0]!, turns: g.visit.turns.length, visit: g.visit, player, sink: g.sink, silencedAt, committedAt, onset };
+  return { turn: g.visit.turns[0]!, turns: g.visit.turns.length, visit: g.visit, player, sink: g.sink, silencedAt, committedAt, onset, audibleUntil, playerDoneAt };
 }
