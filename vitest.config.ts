@@ -9,6 +9,7 @@ const timing = [
   "packages/server/src/sinks/a2f/legacy-sink.test.ts",
   "packages/server/src/sinks/livelink/livelink-sink.test.ts",
   "packages/server/src/stages/lipsync/builtin/latency-alignment.test.ts",
+  "packages/server/src/core/backchannel-pocketsphinx.test.ts",
 ];
 
 export default defineConfig({
