@@ -117,6 +117,20 @@ export const MirrorConfig = z.object({
           whisper: z.object({ baseUrl: z.string().url().optional(), model: z.string().min(1).default("whisper-1"), prompt: z.string().optional() }).prefault({}),
           /** in-process whisper.cpp: a ggml model file the operator provides */
           whisperCpp: z.object({ modelPath: z.string().min(1) }).optional(),
+          /** the embedded recognizer's language model hook (docs/ears.md): likely phrases and names, interpolated with en-us */
+          pocketsphinx: z
+            .object({
+              boost: z
+                .object({
+                  /** likely phrases; default: the experience's (stages/stt/pocketsphinx/experience-phrases.ts) */
+                  phrases: z.array(z.string().min(1).max(200)).max(5000).optional(),
+                  /** names visitors are likely to give (words outside the dictionary get espeak-ng pronunciations) */
+                  names: z.array(z.string().regex(/^[\p{L}'-]{1,40}$/u)).max(2000).default([]),
+                  weight: z.number().gt(0).lt(1).default(0.3),
+                })
+                .optional(),
+            })
+            .prefault({}),
           /** Whisper in the kiosk's browser (transformers.js, WebGPU or WASM); `provider` stays the fallback (see docs/ears.md) */
           browserWhisper: z
             .object({

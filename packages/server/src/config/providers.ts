@@ -14,6 +14,7 @@ import { createGgufLlm } from "../stages/llm/gguf/index.js";
 import { createOpenAiLlm } from "../stages/llm/openai/index.js";
 import { createScriptedLlm } from "../stages/llm/scripted/index.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
+import { EXPERIENCE_PHRASES_EN } from "../stages/stt/pocketsphinx/experience-phrases.js";
 import { createWhisperCppStt } from "../stages/stt/whisper-cpp/index.js";
 import { createWhisperServerStt } from "../stages/stt/whisper-server/index.js";
 import { BrowserWhisperHub } from "../stages/stt/browser-whisper/index.js";
@@ -115,7 +116,7 @@ function buildStt(config: MirrorConfig, opts: BuildOptions): Stt {
   if (c.provider === "whisper-server") {
     // a Whisper server that fails hands the utterance to the embedded recognizer: the visitor is still heard
     const log = opts.log ?? (() => undefined);
-    return withSttFallback([buildWhisperSttOrPool(config, opts), createPocketSphinxStt()], {
+    return withSttFallback([buildWhisperSttOrPool(config, opts), createPocketSphinxStt(pocketSphinxOptions(c.pocketsphinx))], {
       onFailure: (id, error) => {
         opts.status?.failure(id, error);
         log(`stt: ${id} failed (${error.status ?? (error.retryable ? "retryable" : "fatal")}), the embedded recognizer takes this utterance`);
@@ -124,7 +125,12 @@ function buildStt(config: MirrorConfig, opts: BuildOptions): Stt {
     });
   }
   if (c.provider === "whisper-cpp" && c.whisperCpp) return createWhisperCppStt({ modelPath: c.whisperCpp.modelPath });
-  return createPocketSphinxStt();
+  return createPocketSphinxStt(pocketSphinxOptions(c.pocketsphinx));
+}
+
+function pocketSphinxOptions(c: MirrorConfig["stages"]["stt"]["pocketsphinx"]) {
+  if (!c.boost) return {};
+  return { boost: { phrases: c.boost.phrases ?? EXPERIENCE_PHRASES_EN, names: c.boost.names, weight: c.boost.weight } };
 }
 
 /** The composition root: the only place that knows every provider. */

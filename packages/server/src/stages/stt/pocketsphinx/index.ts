@@ -70,6 +70,11 @@ export class PocketSphinxStt implements Stt {
 
   private readonly opts: PocketSphinxOptions;
 
+  /** the words of the phrase model (null without the hook) */
+  get boostWords(): ReadonlySet<string> | null {
+    return this.boost?.words ?? null;
+  }
+
   /**
    * A recognizer for one visit: the same models and phrases plus the visitor's names, on its own decoder (the
    * dictionary and model then hold the name only as long as the visit does). Close it at the end of the visit.
