@@ -4,6 +4,7 @@
  *     out-of-script sentences (must not regress);
  *   - held-out human speech (Asterisk's prompts): the phrase list is the transcripts of every other prompt; WER on
  *     the listed prompts (the mechanism's ceiling: their exact text is listed) and on the others (must not regress);
+ *   - the same human speech with the experience's phrase list (unrelated speech: must not regress);
  *   - visitors' names absent from the dictionary: "my name is <name>" by two flite voices.
  *   npx tsx packages/server/src/bench/ears-boost.ts [--weight 0.3] [--limit 60]
  */
@@ -118,6 +119,14 @@ if (ensureHeldOutSpeech()) {
     rows.push(`| human (Asterisk prompts), ${label}: ${set.length} | ${before.words} | ${pct(before)} | ${pct(after)} |`);
   }
   await asterisk.close();
+  // the experience's phrase list on speech that has nothing to do with the experience
+  const before: Wer = { errors: 0, words: 0 };
+  const after: Wer = { errors: 0, words: 0 };
+  for (const r of prompts) {
+    add(before, r.transcript, await hear(plain, r.pcm));
+    add(after, r.transcript, await hear(experience, r.pcm));
+  }
+  rows.push(`| human (Asterisk prompts), all ${prompts.length}, with the experience's phrase list | ${before.words} | ${pct(before)} | ${pct(after)} |`);
 } else {
   rows.push("| human: held-out speech unavailable (scripts/held-out-speech.sh) | | | |");
 }
