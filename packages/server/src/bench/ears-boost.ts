@@ -6,7 +6,7 @@
  *     the listed prompts (the mechanism's ceiling: their exact text is listed) and on the others (must not regress);
  *   - the same human speech with the experience's phrase list (unrelated speech: must not regress);
  *   - visitors' names absent from the dictionary: "my name is <name>" by two flite voices.
- *   npx tsx packages/server/src/bench/ears-boost.ts [--weight 0.3] [--limit 60]
+ *   npx tsx packages/server/src/bench/ears-boost.ts [--weight 0.3] [--unigram 1e-6|ml] [--limit 60]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -22,8 +22,12 @@ import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import type { PocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { ensureHeldOutSpeech, loadHeldOutSpeech } from "../testing/held-out-speech.js";
 
-const { values } = parseArgs({ options: { weight: { type: "string", default: "0.3" }, limit: { type: "string", default: "60" } } });
+const { values } = parseArgs({
+  options: { weight: { type: "string", default: "0.3" }, limit: { type: "string", default: "60" }, unigram: { type: "string", default: "1e-6" } },
+});
 const weight = Number(values.weight);
+/** "ml" = the phrases' own unigram shares */
+const unigramProbability = values.unigram === "ml" ? null : Number(values.unigram);
 
 const IN_SCRIPT = [
   "i live in utrecht with my wife",
@@ -75,7 +79,7 @@ const pct = (w: Wer) => `${((100 * w.errors) / w.words).toFixed(1)} %`;
 const rows: string[] = ["| recordings | words | WER without the hook | with the hook |", "|---|---|---|---|"];
 
 const plain = createPocketSphinxStt();
-const experience = createPocketSphinxStt({ boost: { phrases: EXPERIENCE_PHRASES_EN, weight } });
+const experience = createPocketSphinxStt({ boost: { phrases: EXPERIENCE_PHRASES_EN, weight, unigramProbability } });
 const t0 = performance.now();
 
 for (const [label, sentences] of [["in-script answers", IN_SCRIPT], ["out-of-script sentences", OUT_OF_SCRIPT]] as const) {
@@ -108,7 +112,7 @@ if (ensureHeldOutSpeech()) {
   const prompts = loadHeldOutSpeech({ asteriskLimit: Number(values.limit), minWords: 3 }).filter((r) => r.set === "asterisk");
   const listed = prompts.filter((_, i) => i % 2 === 0);
   const unlisted = prompts.filter((_, i) => i % 2 === 1);
-  const asterisk = createPocketSphinxStt({ boost: { phrases: listed.map((r) => r.transcript), weight } });
+  const asterisk = createPocketSphinxStt({ boost: { phrases: listed.map((r) => r.transcript), weight, unigramProbability } });
   for (const [label, set] of [["listed (their exact text is in the phrase list)", listed], ["not listed", unlisted]] as const) {
     const before: Wer = { errors: 0, words: 0 };
     const after: Wer = { errors: 0, words: 0 };
@@ -133,4 +137,4 @@ if (ensureHeldOutSpeech()) {
 
 await Promise.all([plain.close(), experience.close()]);
 rmSync(dir, { recursive: true, force: true });
-console.log(`boost weight ${weight}; ${((performance.now() - t0) / 1000).toFixed(0)} s\n${rows.join("\n")}`);
+console.log(`boost weight ${weight}, unigrams ${values.unigram}; ${((performance.now() - t0) / 1000).toFixed(0)} s\n${rows.join("\n")}`);

@@ -18,7 +18,18 @@ export function phraseWords(phrases: readonly string[]): string[][] {
   return phrases.map((p) => normalizeWords(p)).filter((w) => w.length > 0);
 }
 
-export function buildArpa(phrases: readonly string[]): string {
+export interface ArpaOptions {
+  /**
+   * Every unigram's probability, instead of its share of the phrases' words. A small value (the default, 1e-6)
+   * makes the model speak only where a listed n-gram matches: with the phrase share (~1/vocabulary, far above a
+   * general model's unigrams) each listed word was pulled into unrelated speech ("muted" → "me you did").
+   * null keeps the maximum-likelihood unigrams.
+   */
+  unigramProbability?: number | null;
+}
+
+export function buildArpa(phrases: readonly string[], opts: ArpaOptions = {}): string {
+  const floor = opts.unigramProbability === undefined ? 1e-6 : opts.unigramProbability;
   const sentences = phraseWords(phrases).map((w) => [BOS, ...w, EOS]);
   if (sentences.length === 0) throw new Error("no words in the phrase list");
   const c1: Counts = new Map();
@@ -32,7 +43,7 @@ export function buildArpa(phrases: readonly string[]): string {
     }
   }
   const total = [...c1].reduce((n, [w, c]) => (w === BOS ? n : n + c), 0);
-  const p1 = new Map<string, number>([...c1].map(([w, c]) => [w, w === BOS ? 0 : c / total]));
+  const p1 = new Map<string, number>([...c1].map(([w, c]) => [w, w === BOS ? 0 : (floor ?? c / total)]));
 
   const p2 = discounted(c2, (w) => p1.get(w) ?? 0);
   const p2bo = (h: string, w: string) => p2.probs.get(`${h} ${w}`) ?? (p2.backoff.get(h) ?? 1) * (p1.get(w) ?? 0);

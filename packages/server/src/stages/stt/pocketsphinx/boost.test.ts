@@ -13,13 +13,16 @@ import { ipaToCmu } from "./pronounce.js";
 const run = (stt: PocketSphinxStt, pcm: Int16Array) => transcribe(stt, pcm, { language: "en", signal: new AbortController().signal });
 
 describe("phrase model", () => {
-  it("writes a back-off trigram model whose listed continuations outweigh the rest", () => {
+  it("writes a back-off trigram model whose listed continuations outweigh the rest, with floored unigrams", () => {
     const arpa = buildArpa(["My name is Joris.", "I live in Amsterdam", "my name is anna"]);
     expect(arpa).toMatch(/^\\data\\\nngram 1=\d+\nngram 2=\d+\nngram 3=\d+\n/);
     const log10p = (ngram: string) => Number(new RegExp(`^(-?[\\d.]+) ${ngram}(?: |$)`, "m").exec(arpa)?.[1]);
     expect(log10p("my name is")).toBeCloseTo(Math.log10(1.5 / 2), 3); // (2 − 0.5) / 2
     expect(log10p("name is joris")).toBeCloseTo(Math.log10(0.5 / 2), 3);
     expect(arpa).not.toMatch(/\bMy\b|joris\./);
+    // out of a listed context the phrase model says next to nothing (its unigrams are floored)
+    expect(log10p("joris")).toBeCloseTo(-6, 3);
+    expect(Number(/^(-?[\d.]+) joris /m.exec(buildArpa(["my name is joris", "hello"], { unigramProbability: null }))?.[1])).toBeCloseTo(Math.log10(1 / 7), 3);
   });
 
   it("maps espeak's IPA to the acoustic model's phones", () => {

@@ -23,6 +23,8 @@ export interface LmBoostOptions {
   weight?: number;
   /** espeak-ng voices whose pronunciations of a missing word are added; default ["en-us"] */
   voices?: readonly string[];
+  /** the phrase model's unigram probability (arpa.ts); null for maximum likelihood. Default 1e-6 */
+  unigramProbability?: number | null;
 }
 
 /** How a name is usually given in answer to "what is our name?". */
@@ -39,7 +41,7 @@ export class LmBoost {
     const weight = opts.weight ?? 0.3;
     if (!(weight > 0 && weight < 1)) throw new ProviderError(ID, `boost weight must be between 0 and 1, not ${weight}`, { retryable: false });
     const phrases = [...opts.phrases, ...(opts.names ?? []).flatMap((n) => namePhrases(n))];
-    this.arpa = buildArpa(phrases);
+    this.arpa = buildArpa(phrases, opts.unigramProbability === undefined ? {} : { unigramProbability: opts.unigramProbability });
     this.words = new Set(phraseWords(phrases).flat());
     this.weight = weight;
     this.voices = opts.voices ?? ["en-us"];
