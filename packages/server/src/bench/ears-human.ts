@@ -1,24 +1,28 @@
 /**
  * The embedded ears (energy VAD + streaming PocketSphinx, as the conversation runs them) on held-out human speech:
  * WER and end of speech → STT final p50/p95 per recording set.
- *   npx tsx packages/server/src/bench/ears-human.ts [--limit N] [--noise -55]
+ *   npx tsx packages/server/src/bench/ears-human.ts [--limit N] [--noise -55] [--boost]
+ * --boost: with the language model hook on the experience's phrase list (docs/ears.md).
  * Recordings: scripts/held-out-speech.sh (fetched on first use, never committed).
  */
 import { parseArgs } from "node:util";
 import { wordErrors } from "../observers/wer.js";
+import { EXPERIENCE_PHRASES_EN } from "../stages/stt/pocketsphinx/experience-phrases.js";
 import { createPocketSphinxStt } from "../stages/stt/pocketsphinx/index.js";
 import { earsPath, percentile } from "../testing/ears-path.js";
 import { ensureHeldOutSpeech, loadHeldOutSpeech } from "../testing/held-out-speech.js";
 import type { HumanRecording } from "../testing/held-out-speech.js";
 
-const { values } = parseArgs({ options: { limit: { type: "string" }, noise: { type: "string", default: "-55" }, verbose: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { limit: { type: "string" }, noise: { type: "string", default: "-55" }, verbose: { type: "boolean", default: false }, boost: { type: "boolean", default: false } },
+});
 
 if (!ensureHeldOutSpeech()) {
   console.error("held-out speech unavailable: run scripts/held-out-speech.sh (needs apt-get download and npm pack)");
   process.exit(1);
 }
 const recordings = loadHeldOutSpeech({ asteriskLimit: values.limit ? Number(values.limit) : undefined });
-const stt = createPocketSphinxStt();
+const stt = createPocketSphinxStt(values.boost ? { boost: { phrases: EXPERIENCE_PHRASES_EN } } : {});
 await stt.warmup();
 
 interface Tally {
@@ -31,7 +35,7 @@ interface Tally {
 const sets = new Map<string, Tally>();
 const t0 = performance.now();
 for (const r of recordings) await measure(r);
-console.log(`${recordings.length} recordings in ${((performance.now() - t0) / 1000).toFixed(0)} s; noise ${values.noise} dBFS`);
+console.log(`${recordings.length} recordings in ${((performance.now() - t0) / 1000).toFixed(0)} s; noise ${values.noise} dBFS${values.boost ? "; experience phrase hook" : ""}`);
 console.log("| set | recordings | audio | words | WER | end of speech → final p50 / p95 (segments) |");
 console.log("|---|---|---|---|---|---|");
 for (const [set, t] of sets) {
