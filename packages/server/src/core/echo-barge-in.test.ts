@@ -10,13 +10,21 @@ import { firstVoicedSample, greetingReady } from "../testing/double-in-room.js";
 import { room } from "../testing/echo-room.js";
 import { FakeStt } from "../testing/fakes/stages.js";
 import { micMs as ms } from "../testing/recorded-voice.js";
+import { DEFAULT_BACKCHANNELS, type BackchannelOptions } from "./barge-in-hold.js";
 import { systemClock } from "./clock.js";
 
-async function visitWithEcho(voice: Float32Array, delayMs: number, gain: number, visitor: Float32Array | null, visitorAtMs: number) {
+/** the two barge-in modes: pause, then decide (the default) and interrupt at once */
+const MODES = [
+  { name: "pause, then decide", backchannels: DEFAULT_BACKCHANNELS },
+  { name: "interrupt at once", backchannels: false as const },
+];
+
+async function visitWithEcho(voice: Float32Array, delayMs: number, gain: number, visitor: Float32Array | null, visitorAtMs: number, backchannels: BackchannelOptions | false) {
   let interruptedAt: number | null = null;
   const g = await greetingReady({
     voice,
     stt: new FakeStt("hello mirror"),
+    backchannels,
     onMark: (mark, fed) => {
       if (mark === "bargeInStop") interruptedAt = fed;
     },
@@ -39,7 +47,7 @@ async function visitWithEcho(voice: Float32Array, delayMs: number, gain: number,
   g.conv.onPlayback(0, "ended", systemClock.now());
   await g.greeting;
   g.conv.close();
-  return { turn: g.visit.turns[0]!, turns: g.visit.turns.length, interruptedAt, onset };
+  return { turn: g.visit.turns[0]!, turns: g.visit.turns.length, interruptedAt, onset, paused: g.sink.of("pause").length };
 }
 
 describe("barge-in through the echo guard (the double's voice played into the mic)", () => {
@@ -55,19 +63,20 @@ describe("barge-in through the echo guard (the double's voice played into the mi
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("its own voice, delayed and coloured by the room, never interrupts the double", async () => {
+  it.each(MODES)("its own voice, delayed and coloured by the room, never interrupts (nor pauses) the double: $name", async ({ backchannels }) => {
     for (const [delay, gain] of [
       [30, 0.8],
       [180, 1.0],
     ] as const) {
-      const r = await visitWithEcho(voice, delay, gain, null, 0);
+      const r = await visitWithEcho(voice, delay, gain, null, 0, backchannels);
       expect(r.turn.interrupted, `delay ${delay} ms, gain ${gain}`).toBe(false);
+      expect(r.paused, `delay ${delay} ms, gain ${gain}`).toBe(0);
       expect(r.turns).toBe(1);
     }
   }, 60_000);
 
-  it("the visitor speaking over it interrupts within 300 ms of their onset", async () => {
-    const r = await visitWithEcho(voice, 60, 0.9, visitor, 1500);
+  it.each(MODES)("the visitor speaking over it silences it within 300 ms of their onset and interrupts it: $name", async ({ backchannels }) => {
+    const r = await visitWithEcho(voice, 60, 0.9, visitor, 1500, backchannels);
     expect(r.turn.interrupted).toBe(true);
     expect(r.interruptedAt! - r.onset!).toBeGreaterThan(0);
     expect(r.interruptedAt! - r.onset!).toBeLessThanOrEqual(ms(300));
