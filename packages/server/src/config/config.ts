@@ -120,15 +120,19 @@ export const MirrorConfig = z.object({
           /** the embedded recognizer's language model hook (docs/ears.md): likely phrases and names, interpolated with en-us */
           pocketsphinx: z
             .object({
+              /** on by default (the experience's phrases); `false` decodes with the general en-us model alone */
               boost: z
-                .object({
-                  /** likely phrases; default: the experience's (stages/stt/pocketsphinx/experience-phrases.ts) */
-                  phrases: z.array(z.string().min(1).max(200)).max(5000).optional(),
-                  /** names visitors are likely to give (words outside the dictionary get espeak-ng pronunciations) */
-                  names: z.array(z.string().regex(/^[\p{L}'-]{1,40}$/u)).max(2000).default([]),
-                  weight: z.number().gt(0).lt(1).default(0.3),
-                })
-                .optional(),
+                .union([
+                  z.literal(false),
+                  z.object({
+                    /** likely phrases; default: the experience's (stages/stt/pocketsphinx/experience-phrases.ts) */
+                    phrases: z.array(z.string().min(1).max(200)).max(5000).optional(),
+                    /** names visitors are likely to give (words outside the dictionary get espeak-ng pronunciations) */
+                    names: z.array(z.string().regex(/^[\p{L}'-]{1,40}$/u)).max(2000).default([]),
+                    weight: z.number().gt(0).lt(1).default(0.3),
+                  }),
+                ])
+                .prefault({}),
             })
             .prefault({}),
           /** Whisper in the kiosk's browser (transformers.js, WebGPU or WASM); `provider` stays the fallback (see docs/ears.md) */

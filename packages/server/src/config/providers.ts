@@ -129,7 +129,7 @@ function buildStt(config: MirrorConfig, opts: BuildOptions): Stt {
 }
 
 function pocketSphinxOptions(c: MirrorConfig["stages"]["stt"]["pocketsphinx"]) {
-  if (!c.boost) return {};
+  if (c.boost === false) return {};
   return { boost: { phrases: c.boost.phrases ?? EXPERIENCE_PHRASES_EN, names: c.boost.names, weight: c.boost.weight } };
 }
 

@@ -7,11 +7,14 @@ const env = {};
 const build = (stt: Record<string, unknown>) => buildProviders(loadConfig({ env, overrides: { stages: { stt } } }), { env });
 
 describe("stages.stt.pocketsphinx config", () => {
-  it("no language model hook by default; with boost, the experience's phrases plus the configured names", async () => {
+  it("the experience's phrases by default, none with boost: false; configured names join them", async () => {
     const d = buildProviders(loadConfig({ env }), { env });
     expect(d.stt).toBeInstanceOf(PocketSphinxStt);
-    expect((d.stt as PocketSphinxStt).boostWords).toBeNull();
+    expect([...(d.stt as PocketSphinxStt).boostWords!]).toEqual(expect.arrayContaining(["live", "afraid"]));
     await closeProviders(d);
+    const off = build({ pocketsphinx: { boost: false } });
+    expect((off.stt as PocketSphinxStt).boostWords).toBeNull();
+    await closeProviders(off);
     const p = build({ pocketsphinx: { boost: { names: ["saskia", "jorrit"] } } });
     const words = (p.stt as PocketSphinxStt).boostWords!;
     expect([...words]).toEqual(expect.arrayContaining(["saskia", "jorrit", "live", "afraid"]));
