@@ -1,3 +1,4 @@
+import { deadline } from "./deadline.js";
 import { AbortedError, ProviderError } from "./errors.js";
 
 export interface StreamTimeouts {
@@ -20,14 +21,15 @@ export async function* timedStream<T>(
 ): AsyncGenerator<T> {
   const local = new AbortController();
   const combined = AbortSignal.any([signal, local.signal]);
+  const abortLocal = (err: Error) => local.abort(err);
   let iterator: AsyncIterator<T> | undefined;
   let first = true;
   try {
-    const opened = withDeadline(Promise.resolve(open(combined)), timeouts.firstItemMs, () => timeoutError(id, "no answer", timeouts.firstItemMs), local);
+    const opened = deadline(Promise.resolve(open(combined)), timeouts.firstItemMs, () => timeoutError(id, "no answer", timeouts.firstItemMs), abortLocal);
     iterator = (await opened)[Symbol.asyncIterator]();
     for (;;) {
       const limit = first ? timeouts.firstItemMs : timeouts.idleMs;
-      const next = await withDeadline(iterator.next(), limit, () => timeoutError(id, first ? "no first data" : "stalled", limit), local);
+      const next = await deadline(iterator.next(), limit, () => timeoutError(id, first ? "no first data" : "stalled", limit), abortLocal);
       if (next.done) return;
       first = false;
       yield next.value;
@@ -40,23 +42,4 @@ export async function* timedStream<T>(
 
 function timeoutError(id: string, what: string, ms: number | undefined): ProviderError {
   return new ProviderError(id, `${what} within ${ms} ms (timeout)`, { retryable: true });
-}
-
-/** The promise's value, or `error()` thrown (and the request aborted) when `ms` passes first. */
-async function withDeadline<T>(p: Promise<T>, ms: number | undefined, error: () => ProviderError, local: AbortController): Promise<T> {
-  if (ms === undefined || ms <= 0) return p;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = error();
-      reject(err); // first, so the race settles with the timeout, not with the abort it causes
-      local.abort(err);
-    }, ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-    p.catch(() => undefined);
-  }
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Health, StageInfo } from "../../../core/contracts/common.js";
 import type { Stt, SttCapabilities, SttEvent, SttStream, SttStreamOptions } from "../../../core/contracts/stt.js";
+import { deadline } from "../../../core/deadline.js";
 import { ProviderError } from "../../../core/errors.js";
 import { EventQueue } from "../pocketsphinx/queue.js";
 
@@ -142,7 +143,12 @@ export class WhisperCppStt implements Stt {
           .then(async (ctx) => {
             const job = ctx.transcribeData(audio.buffer, { language: opts.language, maxThreads: this.o.threads ?? 2, temperature: 0, temperatureInc: this.o.temperatureInc ?? 0 });
             stop = job.stop;
-            const { result } = await withinLimit(job.promise, limitMs, () => void job.stop().catch(() => undefined));
+            const { result } = await deadline(
+              job.promise,
+              limitMs,
+              () => new ProviderError(ID, `whisper.cpp gave no result within ${Math.round(limitMs)} ms`, { retryable: true }),
+              () => void job.stop().catch(() => undefined),
+            );
             if (opts.signal.aborted) return;
             opts.signal.removeEventListener("abort", onAbort);
             queue.push({ type: "final", text: result.trim() });
@@ -161,17 +167,6 @@ export class WhisperCppStt implements Stt {
 function isSilent(pcm: Int16Array): boolean {
   for (const v of pcm) if (v > 32 || v < -32) return false;
   return true;
-}
-
-function withinLimit<T>(work: Promise<T>, limitMs: number, onLimit: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onLimit();
-      reject(new ProviderError(ID, `whisper.cpp gave no result within ${Math.round(limitMs)} ms`, { retryable: true }));
-    }, limitMs);
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 export function createWhisperCppStt(opts: WhisperCppOptions): WhisperCppStt {

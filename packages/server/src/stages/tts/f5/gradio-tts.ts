@@ -13,6 +13,7 @@ import { Client, handle_file } from "@gradio/client";
 import type { Language } from "@mirror/protocol";
 import type { Health } from "../../../core/contracts/common.js";
 import type { Tts, TtsEvent, TtsRequest, VoiceProfile, VoiceSample } from "../../../core/contracts/tts.js";
+import { deadline } from "../../../core/deadline.js";
 import { AbortedError, ProviderError, isAbort, throwIfAborted } from "../../../core/errors.js";
 import { PrivateFiles } from "../shared/private-files.js";
 import { asSynthesisError, remoteProfile, sentencePipeline } from "../shared/remote.js";
@@ -234,12 +235,4 @@ function stateOf(voice: VoiceProfile): GradioState | null {
   if (voice.provider !== PROVIDER) return null;
   const s = voice.state as Partial<GradioState>;
   return typeof s.tempPath === "string" && typeof s.refText === "string" ? (s as GradioState) : null;
-}
-
-/** The promise's value, or the error when `ms` passes first (the promise itself runs on, unobserved). */
-function deadline<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
-  p.catch(() => undefined);
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
