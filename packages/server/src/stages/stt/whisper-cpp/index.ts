@@ -122,17 +122,11 @@ export class WhisperCppStt implements Stt {
       end: () => {
         if (ended || opts.signal.aborted) return;
         ended = true;
-        const total = chunks.reduce((n, c) => n + c.length, 0);
-        if (total === 0) {
-          queue.push({ type: "final", text: "" });
-          queue.close();
-          return;
-        }
-        const audio = new Int16Array(total);
+        const audio = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
         chunks.reduce((at, c) => (audio.set(c, at), at + c.length), 0);
         chunks.length = 0;
         if (isSilent(audio)) {
-          // Whisper writes text for silence ("Thank you."): nothing to hear is an empty final, without asking it
+          // no audio, or silence (for which Whisper writes text: "Thank you."): an empty final, without asking it
           queue.push({ type: "final", text: "" });
           queue.close();
           return;
@@ -163,7 +157,7 @@ export class WhisperCppStt implements Stt {
   }
 }
 
-/** Digital silence or a hum below -60 dBFS peak: no speech for Whisper to find. */
+/** No samples, digital silence or a hum below -60 dBFS peak: no speech for Whisper to find. */
 function isSilent(pcm: Int16Array): boolean {
   for (const v of pcm) if (v > 32 || v < -32) return false;
   return true;
